@@ -1,0 +1,148 @@
+"""The application factory: one plugin wires settings, database, storage and cross-cutting parts."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import structlog
+from litestar import Litestar, Router
+from litestar.config.app import AppConfig
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.plugins import InitPluginProtocol
+from litestar.plugins.problem_details import ProblemDetailsPlugin
+from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
+from litestar.plugins.structlog import StructlogPlugin
+from litestar.static_files import create_static_files_router
+from swagger_ui_bundle import swagger_ui_path
+
+from coresearch import __version__
+from coresearch.domain.accounts.controllers import AuthController, UsersController
+from coresearch.domain.accounts.tokens import jwt_auth
+from coresearch.domain.audit.controllers import AuditController
+from coresearch.domain.operations.controllers import HealthController
+from coresearch.lib import db
+from coresearch.lib.logging import request_id_middleware, structlog_config
+from coresearch.lib.problems import problem_details_config
+from coresearch.lib.storage import DocumentStore, StorageUnavailable, build_document_store
+from coresearch.settings import Settings, load_settings
+
+logger = structlog.get_logger(__name__)
+
+API_PREFIX = "/api/v1"
+JSON_BODY_LIMIT = 1024 * 1024
+DOCS_ASSETS = "/schema/assets"
+
+
+class MetricsController(PrometheusController):
+    """Prometheus metrics in the text exposition format."""
+
+    path = "/metrics"
+    include_in_schema = False
+
+
+def _openapi_config() -> OpenAPIConfig:
+    favicon = f"<link rel='icon' type='image/png' href='{DOCS_ASSETS}/favicon-32x32.png'>"
+    return OpenAPIConfig(
+        title="coresearch API",
+        version=__version__,
+        description="Research projects with co-researchers (medforskere).",
+        path="/schema",
+        render_plugins=[
+            SwaggerRenderPlugin(
+                path="/",
+                js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
+                css_url=f"{DOCS_ASSETS}/swagger-ui.css",
+                standalone_preset_js_url=f"{DOCS_ASSETS}/swagger-ui-standalone-preset.js",
+                favicon=favicon,
+            )
+        ],
+    )
+
+
+def api_route_handlers() -> list[Any]:
+    """Controllers mounted under `/api/v1`."""
+    return [AuthController, UsersController, AuditController]
+
+
+def _provide_settings(state: State) -> Settings:
+    return state.settings
+
+
+def _provide_store(state: State) -> DocumentStore:
+    return state.store
+
+
+class ApplicationCore(InitPluginProtocol):
+    """Wires everything the app needs from one `Settings`."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def on_app_init(self, app_config: AppConfig) -> AppConfig:
+        """Register routes, dependencies, lifespan, middleware, plugins and the schema."""
+        settings = self.settings
+        store = build_document_store(settings)
+
+        @asynccontextmanager
+        async def lifespan(app: Litestar) -> AsyncGenerator[None, None]:
+            engine = await db.open_database(settings.database_url)
+            try:
+                await store.ensure_ready()
+            except StorageUnavailable as exc:
+                logger.warning("storage not ready at start-up", error=str(exc))
+            try:
+                yield
+            finally:
+                await store.close()
+                await db.close_database(engine)
+
+        app_config.state = State({"settings": settings, "store": store})
+        app_config.lifespan.append(lifespan)
+        app_config.dependencies.update(
+            {
+                "settings": Provide(_provide_settings, sync_to_thread=False),
+                "store": Provide(_provide_store, sync_to_thread=False),
+            }
+        )
+        app_config.route_handlers.extend(
+            [
+                HealthController,
+                MetricsController,
+                Router(
+                    path=API_PREFIX,
+                    route_handlers=api_route_handlers(),
+                    request_max_body_size=JSON_BODY_LIMIT,
+                ),
+                create_static_files_router(
+                    path=DOCS_ASSETS, directories=[swagger_ui_path], include_in_schema=False
+                ),
+            ]
+        )
+        metrics = PrometheusConfig(app_name="coresearch", group_path=True)
+        app_config.middleware[:0] = [request_id_middleware, metrics.middleware]
+        app_config.plugins.extend(
+            [
+                StructlogPlugin(
+                    config=structlog_config(level=settings.log_level, as_json=settings.log_json)
+                ),
+                ProblemDetailsPlugin(
+                    problem_details_config((db.DatabaseUnavailable, StorageUnavailable))
+                ),
+            ]
+        )
+        app_config.openapi_config = _openapi_config()
+        app_config = jwt_auth(settings).on_app_init(app_config)
+        return app_config
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    """Build the app; settings default to the environment."""
+    return Litestar(plugins=[ApplicationCore(settings or load_settings())])
+
+
+__all__ = ["ApplicationCore", "DocumentStore", "create_app"]

@@ -1,0 +1,92 @@
+"""Access tokens: Litestar's JWT auth with audience, issuer, expiry and revocation by token id."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Any
+from uuid import UUID, uuid4
+
+from litestar.connection import ASGIConnection
+from litestar.security.jwt import JWTAuth, Token
+
+from coresearch.domain.accounts.schemas import Principal
+from coresearch.domain.accounts.tables import AuthToken, Role
+from coresearch.settings import Settings
+
+ISSUER = "coresearch"
+AUDIENCE = "coresearch-api"
+ALGORITHM = "HS256"
+PUBLIC_PATHS = ["^/health/", "^/metrics", "^/schema"]
+
+
+async def issue_token(*, user_id: UUID, settings: Settings) -> tuple[str, int]:
+    """Record a new token for the user and return it encoded, with its lifetime in seconds."""
+    now = datetime.now(timezone.utc)
+    ttl = settings.token_ttl_seconds
+    token_id = uuid4()
+    await AuthToken.insert(
+        AuthToken(id=token_id, user=user_id, issued_at=now, expires_at=now + timedelta(seconds=ttl))
+    )
+    token = Token(
+        sub=str(user_id),
+        exp=now + timedelta(seconds=ttl),
+        iat=now,
+        iss=ISSUER,
+        aud=AUDIENCE,
+        jti=str(token_id),
+    )
+    return token.encode(secret=settings.secret_key, algorithm=ALGORITHM), ttl
+
+
+async def principal_for_token(token: Token, _: ASGIConnection[Any, Any, Any, Any]) -> Principal | None:
+    """Return the caller when the token is known, unrevoked, unexpired and its user active."""
+    try:
+        token_id, user_id = UUID(str(token.jti)), UUID(token.sub)
+    except ValueError:
+        return None
+    row = (
+        await AuthToken.select(
+            AuthToken.user.email.as_alias("email"),
+            AuthToken.user.full_name.as_alias("full_name"),
+            AuthToken.user.role.as_alias("role"),
+        )
+        .where(
+            (AuthToken.id == token_id)
+            & (AuthToken.user == user_id)
+            & AuthToken.revoked_at.is_null()
+            & (AuthToken.expires_at > datetime.now(timezone.utc))
+            & (AuthToken.user.is_active == True)  # noqa: E712
+        )
+        .first()
+    )
+    if row is None:
+        return None
+    return Principal(
+        id=user_id, email=row["email"], full_name=row["full_name"], role=Role(row["role"]), token_id=token_id
+    )
+
+
+def jwt_auth(settings: Settings) -> JWTAuth[Principal]:
+    """The bearer-token configuration of the app."""
+    return JWTAuth[Principal](
+        retrieve_user_handler=principal_for_token,
+        token_secret=settings.secret_key,
+        algorithm=ALGORITHM,
+        accepted_audiences=[AUDIENCE],
+        accepted_issuers=[ISSUER],
+        strict_audience=True,
+        require_claims=["exp", "jti", "sub", "aud", "iss"],
+        default_token_expiration=timedelta(seconds=settings.token_ttl_seconds),
+        exclude=PUBLIC_PATHS,
+        description="Bearer token from POST /api/v1/auth/login.",
+    )
+
+
+async def revoke_tokens(*, user_id: UUID, keep: UUID | None = None) -> None:
+    """Revoke every live token of a user, except `keep`."""
+    query = AuthToken.update({AuthToken.revoked_at: datetime.now(timezone.utc)}).where(
+        (AuthToken.user == user_id) & AuthToken.revoked_at.is_null()
+    )
+    if keep is not None:
+        query = query.where(AuthToken.id != keep)
+    await query

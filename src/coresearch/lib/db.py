@@ -1,0 +1,125 @@
+"""The database engine: chosen from the URL, shared by every Piccolo table, and its lifecycle."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import anyio
+from piccolo.apps.migrations.commands.forwards import run_forwards
+from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine
+
+APP_NAME = "coresearch"
+POOL_MIN_SIZE = 1
+POOL_MAX_SIZE = 10
+
+
+class DatabaseUnavailable(Exception):
+    """The database cannot be reached or answered with a server-side failure."""
+
+
+class MigrationFailed(Exception):
+    """A migration did not apply; the message says which."""
+
+
+def sqlite_path(url: str) -> Path:
+    """Return the file path of a `sqlite:///...` URL."""
+    return Path(url.removeprefix("sqlite:///"))
+
+
+def engine_from_url(url: str) -> Engine:
+    """Build (without connecting) the Piccolo engine a database URL names."""
+    if url.startswith("sqlite"):
+        path = sqlite_path(url)
+        return SQLiteEngine(path=str(path), timeout=30)
+    return PostgresEngine(config={"dsn": url})
+
+
+def _registered_tables() -> list[Any]:
+    from piccolo.apps.migrations.tables import Migration
+    from piccolo.conf.apps import Finder
+
+    return [*Finder().get_table_classes(), Migration]
+
+
+def use_engine(engine: Engine) -> None:
+    """Make `engine` the one every table and the migration runner use."""
+    from coresearch import piccolo_conf
+
+    piccolo_conf.DB = engine
+    for table in _registered_tables():
+        table._meta.db = engine
+
+
+def current_engine() -> Engine:
+    """Return the engine in use."""
+    from coresearch import piccolo_conf
+
+    return piccolo_conf.DB
+
+
+def _prepare_sqlite_file(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(path) as connection:
+        # WAL lets readers proceed while one request writes.
+        connection.execute("PRAGMA journal_mode=WAL")
+
+
+async def open_database(url: str) -> Engine:
+    """Create the engine for `url`, install it, and open its connection pool."""
+    engine = engine_from_url(url)
+    if isinstance(engine, SQLiteEngine):
+        await anyio.to_thread.run_sync(_prepare_sqlite_file, Path(engine.path))
+    use_engine(engine)
+    if isinstance(engine, PostgresEngine):
+        try:
+            await engine.start_connection_pool(min_size=POOL_MIN_SIZE, max_size=POOL_MAX_SIZE)
+        except (OSError, ConnectionError) as exc:
+            raise DatabaseUnavailable(f"cannot connect to PostgreSQL: {exc}") from exc
+    return engine
+
+
+async def close_database(engine: Engine) -> None:
+    """Close the engine's pool, if it has one."""
+    if isinstance(engine, PostgresEngine) and engine.pool is not None:
+        await engine.close_connection_pool()
+
+
+async def ping(engine: Engine, timeout: float = 3.0) -> None:
+    """Run a trivial query; raise DatabaseUnavailable if it fails or takes too long."""
+    try:
+        with anyio.fail_after(timeout):
+            await engine.run_ddl("SELECT 1")
+    except Exception as exc:  # any failure here means "not ready"
+        raise DatabaseUnavailable(f"{type(exc).__name__}: {exc}") from exc
+
+
+async def apply_migrations() -> None:
+    """Apply every pending migration of the app to the engine in use (idempotent)."""
+    result = await run_forwards(app_name=APP_NAME, migration_id="all")
+    if not result.success:
+        raise MigrationFailed(result.message or "a migration failed")
+
+
+async def empty_all_tables() -> None:
+    """Delete every row of every app table (tests and demo resets only; never migrations)."""
+    from piccolo.apps.migrations.tables import Migration
+    from piccolo.conf.apps import Finder
+    from piccolo.table import sort_table_classes
+
+    tables = [t for t in sort_table_classes(Finder().get_table_classes()) if t is not Migration]
+    engine = current_engine()
+    if isinstance(engine, PostgresEngine):
+        names = ", ".join(f'"{t._meta.tablename}"' for t in tables)
+        await engine.run_ddl(f"TRUNCATE {names} CASCADE")
+        return
+    for table in reversed(tables):
+        await table.delete(force=True)
+
+
+def transaction() -> Any:
+    """Open a transaction on the engine in use: `async with transaction(): ...`."""
+    return current_engine().transaction()

@@ -1,0 +1,246 @@
+"""Settings read once from the environment (and an optional `.env` file) into frozen structs."""
+
+from __future__ import annotations
+
+import base64
+import logging
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import msgspec
+
+logger = logging.getLogger(__name__)
+
+PREFIX = "COSEARCH_"
+DEFAULT_MAX_UPLOAD_BYTES = 100 * 1024 * 1024
+SECRETS_FILE = "secrets.env"
+
+
+class SettingsError(Exception):
+    """A setting is missing or invalid; the message names the variable."""
+
+
+class S3Settings(msgspec.Struct, frozen=True):
+    """Where documents live when an S3-compatible endpoint is configured."""
+
+    endpoint: str
+    access_key: str
+    secret_key: str
+    bucket: str
+    region: str
+    secure: bool
+
+
+class Settings(msgspec.Struct, frozen=True):
+    """Everything the service reads from its environment."""
+
+    data_dir: Path
+    database_url: str
+    secret_key: str
+    data_keys: tuple[bytes, ...]
+    s3: S3Settings | None = None
+    admin_email: str | None = None
+    admin_password: str | None = None
+    max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES
+    token_ttl_seconds: int = 900
+    log_level: str = "INFO"
+    log_json: bool | None = None
+
+    @property
+    def embedded(self) -> bool:
+        """True on the embedded default: SQLite file and documents on local disk."""
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def documents_dir(self) -> Path:
+        """Root folder of the local-disk document store."""
+        return self.data_dir / "documents"
+
+
+def _get(env: Mapping[str, str], name: str) -> str | None:
+    value = env.get(PREFIX + name)
+    if value is None or value.strip() == "":
+        return None
+    return value.strip()
+
+
+def _parse_bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = _get(env, name)
+    if raw is None:
+        return default
+    lowered = raw.lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise SettingsError(f"{PREFIX}{name}: expected true or false, got {raw!r}")
+
+
+def _parse_int(env: Mapping[str, str], name: str, default: int, minimum: int) -> int:
+    raw = _get(env, name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{PREFIX}{name}: expected a whole number, got {raw!r}") from None
+    if value < minimum:
+        raise SettingsError(f"{PREFIX}{name}: must be at least {minimum}, got {value}")
+    return value
+
+
+def _parse_database_url(raw: str) -> str:
+    parts = urlsplit(raw)
+    if parts.scheme == "sqlite":
+        if not raw.startswith("sqlite:///") or len(raw) <= len("sqlite:///"):
+            raise SettingsError(
+                f"{PREFIX}DATABASE_URL: SQLite URLs look like sqlite:///path/to/file.db, got {raw!r}"
+            )
+        return raw
+    if parts.scheme in {"postgresql", "postgres"}:
+        if not parts.hostname and "host=" not in parts.query:
+            raise SettingsError(f"{PREFIX}DATABASE_URL: PostgreSQL URL has no host: {raw!r}")
+        if not parts.path.strip("/"):
+            raise SettingsError(f"{PREFIX}DATABASE_URL: PostgreSQL URL names no database")
+        return raw
+    raise SettingsError(
+        f"{PREFIX}DATABASE_URL: scheme must be sqlite or postgresql, got {parts.scheme or raw!r}"
+    )
+
+
+def decode_data_key(raw: str, position: int) -> bytes:
+    """Decode one base64 AES-256 key from `COSEARCH_DATA_KEYS`."""
+    try:
+        key = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4))
+    except (ValueError, TypeError):
+        key = b""
+    if len(key) != 32:
+        raise SettingsError(
+            f"{PREFIX}DATA_KEYS: key {position} is not 32 bytes of base64 "
+            "(make one with: coresearch generate-key)"
+        )
+    return key
+
+
+def new_data_key() -> str:
+    """Return a fresh base64 field-encryption key."""
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode().rstrip("=")
+
+
+def _embedded_secrets(data_dir: Path) -> dict[str, str]:
+    """Read, or generate once, the secrets of the embedded default (mode 0600)."""
+    path = data_dir / SECRETS_FILE
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        content = (
+            f"{PREFIX}SECRET_KEY={secrets.token_urlsafe(48)}\n"
+            f"{PREFIX}DATA_KEYS={new_data_key()}\n"
+        )
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(content)
+        logger.warning(
+            "Generated a token-signing key and a field-encryption key in %s; back this file up "
+            "(losing it makes encrypted fields unreadable).",
+            path,
+        )
+    values: dict[str, str] = {}
+    for line in path.read_text().splitlines():
+        if "=" in line and not line.lstrip().startswith("#"):
+            key, _, value = line.partition("=")
+            values[key.strip()] = value.strip()
+    return values
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Build settings from `environ` (default: the process environment).
+
+    Raises:
+        SettingsError: naming the first variable that is missing or invalid.
+    """
+    env = dict(os.environ if environ is None else environ)
+    data_dir = Path(_get(env, "DATA_DIR") or "./data").expanduser().resolve()
+    database_url = _parse_database_url(
+        _get(env, "DATABASE_URL") or f"sqlite:///{data_dir / 'coresearch.db'}"
+    )
+    embedded = database_url.startswith("sqlite")
+
+    if embedded and (_get(env, "SECRET_KEY") is None or _get(env, "DATA_KEYS") is None):
+        for key, value in _embedded_secrets(data_dir).items():
+            if _get(env, key.removeprefix(PREFIX)) is None:
+                env[key] = value
+
+    secret_key = _get(env, "SECRET_KEY")
+    if secret_key is None:
+        raise SettingsError(f"{PREFIX}SECRET_KEY: required with PostgreSQL (32+ random characters)")
+    if len(secret_key) < 32:
+        raise SettingsError(f"{PREFIX}SECRET_KEY: must be at least 32 characters")
+
+    raw_keys = _get(env, "DATA_KEYS")
+    if raw_keys is None:
+        raise SettingsError(
+            f"{PREFIX}DATA_KEYS: required with PostgreSQL (make one with: coresearch generate-key)"
+        )
+    data_keys = tuple(
+        decode_data_key(part.strip(), index + 1)
+        for index, part in enumerate(raw_keys.split(","))
+        if part.strip()
+    )
+
+    s3 = None
+    endpoint = _get(env, "S3_ENDPOINT")
+    if endpoint is not None:
+        if "://" in endpoint:
+            parsed = urlsplit(endpoint)
+            if parsed.scheme not in {"http", "https"} or not parsed.netloc:
+                raise SettingsError(f"{PREFIX}S3_ENDPOINT: expected host:port, got {endpoint!r}")
+            secure_default = parsed.scheme == "https"
+            endpoint = parsed.netloc
+        else:
+            secure_default = True
+        missing = [n for n in ("S3_ACCESS_KEY", "S3_SECRET_KEY") if _get(env, n) is None]
+        if missing:
+            raise SettingsError(f"{PREFIX}{missing[0]}: required when {PREFIX}S3_ENDPOINT is set")
+        s3 = S3Settings(
+            endpoint=endpoint,
+            access_key=_get(env, "S3_ACCESS_KEY") or "",
+            secret_key=_get(env, "S3_SECRET_KEY") or "",
+            bucket=_get(env, "S3_BUCKET") or "coresearch",
+            region=_get(env, "S3_REGION") or "us-east-1",
+            secure=_parse_bool(env, "S3_SECURE", secure_default),
+        )
+
+    admin_email = _get(env, "ADMIN_EMAIL")
+    admin_password = _get(env, "ADMIN_PASSWORD")
+    if (admin_email is None) != (admin_password is None):
+        given, missing = ("ADMIN_EMAIL", "ADMIN_PASSWORD") if admin_email else ("ADMIN_PASSWORD", "ADMIN_EMAIL")
+        raise SettingsError(f"{PREFIX}{missing}: required when {PREFIX}{given} is set")
+    if admin_email is not None and "@" not in admin_email:
+        raise SettingsError(f"{PREFIX}ADMIN_EMAIL: not an e-mail address: {admin_email!r}")
+
+    log_level = (_get(env, "LOG_LEVEL") or "INFO").upper()
+    if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+        raise SettingsError(f"{PREFIX}LOG_LEVEL: one of DEBUG, INFO, WARNING, ERROR")
+
+    return Settings(
+        data_dir=data_dir,
+        database_url=database_url,
+        secret_key=secret_key,
+        data_keys=data_keys,
+        s3=s3,
+        admin_email=admin_email.lower() if admin_email else None,
+        admin_password=admin_password,
+        max_upload_bytes=_parse_int(env, "MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES, 1),
+        token_ttl_seconds=_parse_int(env, "TOKEN_TTL_SECONDS", 900, 60),
+        log_level=log_level,
+        log_json=None if _get(env, "LOG_JSON") is None else _parse_bool(env, "LOG_JSON", False),
+    )
+
+
+def database_url_from_environment() -> str:
+    """Return the database URL the environment names, without validating the rest."""
+    data_dir = Path(os.environ.get(PREFIX + "DATA_DIR") or "./data").expanduser().resolve()
+    return os.environ.get(PREFIX + "DATABASE_URL") or f"sqlite:///{data_dir / 'coresearch.db'}"

@@ -1,0 +1,189 @@
+"""The test harness: every API test runs on PostgreSQL + S3 and on SQLite + local disk.
+
+PostgreSQL comes from COSEARCH_TEST_DATABASE_URL (default: the server on 127.0.0.1:5432); each
+session creates a fresh database, applies the real migrations once, empties the tables after every
+test and drops the database at the end. S3 is a SeaweedFS started for the session, or the endpoint
+in COSEARCH_TEST_S3_ENDPOINT.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import httpx
+import pytest
+import pytest_asyncio
+from litestar import Litestar
+
+from coresearch.app import create_app
+from coresearch.lib import db
+from coresearch.settings import S3Settings, Settings, load_settings, new_data_key
+from tests.seaweed import SeaweedServer, s3_from_environment, start_seaweedfs
+
+PG_ADMIN_URL = os.environ.get(
+    "COSEARCH_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+IN_CI = os.environ.get("CI", "").lower() == "true"
+BACKENDS = ["postgres", "sqlite"]
+
+
+@dataclass(frozen=True)
+class Backend:
+    """One of the two configurations the suite runs on."""
+
+    name: str
+    settings: Settings
+    env: dict[str, str]
+
+
+def _database_url(admin_url: str, name: str) -> str:
+    parts = urlsplit(admin_url)
+    return urlunsplit(parts._replace(path="/" + name))
+
+
+async def _admin_connection() -> asyncpg.Connection:
+    try:
+        return await asyncpg.connect(PG_ADMIN_URL, timeout=5)
+    except (OSError, asyncpg.PostgresError) as exc:
+        reason = f"PostgreSQL unreachable at {PG_ADMIN_URL}: {exc}"
+        if IN_CI:
+            pytest.fail(f"{reason} (CI=true: the PostgreSQL backend must run)", pytrace=False)
+        pytest.skip(f"!!! SKIPPING THE POSTGRESQL BACKEND !!! {reason}")
+
+
+@pytest.fixture(scope="session")
+def s3_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Settings]:
+    """A real S3 endpoint for the session: the given one, or a SeaweedFS started here."""
+    given = s3_from_environment()
+    if given is not None:
+        yield given
+        return
+    server: SeaweedServer = start_seaweedfs(tmp_path_factory.mktemp("seaweedfs"))
+    try:
+        yield S3Settings(
+            endpoint=server.endpoint,
+            access_key=server.access_key,
+            secret_key=server.secret_key,
+            bucket=f"coresearch-test-{uuid.uuid4().hex[:8]}",
+            region="us-east-1",
+            secure=False,
+        )
+    finally:
+        server.stop()
+
+
+def s3_environment(s3: S3Settings) -> dict[str, str]:
+    """The COSEARCH_S3_* variables naming `s3`."""
+    return {
+        "COSEARCH_S3_ENDPOINT": s3.endpoint,
+        "COSEARCH_S3_ACCESS_KEY": s3.access_key,
+        "COSEARCH_S3_SECRET_KEY": s3.secret_key,
+        "COSEARCH_S3_BUCKET": s3.bucket,
+        "COSEARCH_S3_REGION": s3.region,
+        "COSEARCH_S3_SECURE": "true" if s3.secure else "false",
+    }
+
+
+@pytest_asyncio.fixture(scope="session", params=BACKENDS)
+async def backend(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Backend]:
+    """A migrated database and a document store, for the whole session."""
+    data_dir: Path = tmp_path_factory.mktemp(f"data-{request.param}")
+    env = {"COSEARCH_DATA_DIR": str(data_dir), "COSEARCH_LOG_LEVEL": "INFO"}
+    database_name = None
+    if request.param == "postgres":
+        admin = await _admin_connection()
+        database_name = f"coresearch_test_{uuid.uuid4().hex[:12]}"
+        await admin.execute(f'CREATE DATABASE "{database_name}"')
+        await admin.close()
+        env |= {
+            "COSEARCH_DATABASE_URL": _database_url(PG_ADMIN_URL, database_name),
+            "COSEARCH_SECRET_KEY": "test-secret-" + "x" * 40,
+            "COSEARCH_DATA_KEYS": new_data_key(),
+            **s3_environment(request.getfixturevalue("s3_settings")),
+        }
+    settings = load_settings(env)
+    engine = await db.open_database(settings.database_url)
+    await db.apply_migrations()
+    await db.close_database(engine)
+    try:
+        yield Backend(name=request.param, settings=settings, env=env)
+    finally:
+        if database_name is not None:
+            admin = await _admin_connection()
+            await admin.execute(f'DROP DATABASE IF EXISTS "{database_name}" WITH (FORCE)')
+            await admin.close()
+
+
+@pytest_asyncio.fixture(scope="session")
+async def app(backend: Backend) -> AsyncIterator[Litestar]:
+    """The app on the session's backend, started once."""
+    application = create_app(backend.settings)
+    started, stopping = asyncio.Event(), asyncio.Event()
+
+    async def run_lifespan() -> None:
+        # Litestar's lifespan holds a task group: enter and exit it in one task.
+        async with application.lifespan():
+            started.set()
+            await stopping.wait()
+
+    task = asyncio.create_task(run_lifespan())
+    await asyncio.wait([task, asyncio.ensure_future(started.wait())], return_when=asyncio.FIRST_COMPLETED)
+    if task.done():
+        task.result()
+    yield application
+    stopping.set()
+    await task
+
+
+@pytest_asyncio.fixture
+async def client(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client driving the app in-process; the tables are emptied afterwards."""
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http
+    await db.empty_all_tables()
+
+
+PASSWORD = "Fjellvann-Blåbær-2026"
+
+
+@dataclass(frozen=True)
+class Person:
+    """A signed-in test user."""
+
+    id: str
+    email: str
+    role: str
+    headers: dict[str, str]
+
+
+async def sign_in(client: httpx.AsyncClient, email: str, password: str = PASSWORD) -> dict[str, str]:
+    """Sign in through the API and return the Authorization header."""
+    response = await client.post("/api/v1/auth/login", json={"email": email, "password": password})
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+async def make_person(client: httpx.AsyncClient, role: str, name: str | None = None) -> Person:
+    """Create a user through the service layer and sign them in through the API."""
+    from coresearch.domain.accounts.service import create_user_from_cli
+    from coresearch.domain.accounts.tables import Role
+
+    email = f"{role}-{uuid.uuid4().hex[:6]}@example.no"
+    user = await create_user_from_cli(email=email, full_name=name or role, role=Role(role), password=PASSWORD)
+    return Person(id=str(user.id), email=email, role=role, headers=await sign_in(client, email))
+
+
+@pytest_asyncio.fixture
+async def people(client: httpx.AsyncClient) -> dict[str, Person]:
+    """One signed-in user per global role."""
+    return {role: await make_person(client, role) for role in ("admin", "research_leader", "researcher", "co_researcher")}
