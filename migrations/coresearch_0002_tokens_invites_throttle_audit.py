@@ -1,4 +1,3 @@
-from piccolo.engine import engine_finder
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.columns.base import OnDelete
 from piccolo.columns.base import OnUpdate
@@ -31,21 +30,6 @@ class User(Table, tablename="users", schema=None):
 ID = "2026-11-23T01:00:06:014566"
 VERSION = "1.38.0"
 DESCRIPTION = "accounts: tokens, invites, login throttle; audit log"
-
-
-AUDIT_APPEND_ONLY_FUNCTION = """
-CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger AS $$
-BEGIN
-    RAISE EXCEPTION 'audit_log is append-only';
-END;
-$$ LANGUAGE plpgsql
-"""
-
-AUDIT_APPEND_ONLY_TRIGGER = """
-CREATE TRIGGER audit_log_append_only
-BEFORE UPDATE OR DELETE ON audit_log
-FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()
-"""
 
 
 async def forwards():
@@ -589,14 +573,5 @@ async def forwards():
         schema=None,
     )
 
-    async def protect_audit_log() -> None:
-        # On PostgreSQL the database itself refuses to change or delete audit rows.
-        engine = engine_finder()
-        if engine.engine_type != "postgres":
-            return
-        await engine.run_ddl(AUDIT_APPEND_ONLY_FUNCTION)
-        await engine.run_ddl(AUDIT_APPEND_ONLY_TRIGGER)
-
-    manager.add_raw(protect_audit_log)
 
     return manager

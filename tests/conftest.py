@@ -187,3 +187,62 @@ async def make_person(client: httpx.AsyncClient, role: str, name: str | None = N
 async def people(client: httpx.AsyncClient) -> dict[str, Person]:
     """One signed-in user per global role."""
     return {role: await make_person(client, role) for role in ("admin", "research_leader", "researcher", "co_researcher")}
+
+
+@dataclass(frozen=True)
+class World:
+    """A small world for access tests: one project with a lead, a researcher and a co-researcher,
+    and another project led by an outsider with a co-researcher of its own."""
+
+    people: dict[str, Person]
+    project_id: str
+    other_project_id: str
+
+
+PERSONA_ROLES = {
+    "admin": "admin",
+    "research_leader": "research_leader",
+    "lead": "researcher",
+    "researcher": "researcher",
+    "co_researcher": "co_researcher",
+    "other_co_researcher": "co_researcher",
+    "outsider": "researcher",
+}
+
+
+async def create_project(client: httpx.AsyncClient, lead: Person, title: str = "Brukerstemmer i psykisk helse") -> str:
+    """Register a project through the API and return its id."""
+    response = await client.post(
+        "/api/v1/projects",
+        json={
+            "title": title,
+            "summary": "Medforskning om erfaringer med akuttpsykiatri.",
+            "funder": "Helse Vest",
+            "grant_reference": "HV-2026-042",
+            "starts_on": "2026-01-01",
+            "ends_on": "2028-12-31",
+        },
+        headers=lead.headers,
+    )
+    assert response.status_code == 201, response.text
+    return response.json()["id"]
+
+
+async def add_member(client: httpx.AsyncClient, lead: Person, project_id: str, person: Person, role: str) -> None:
+    """Make `person` a member of the project through the API."""
+    response = await client.put(
+        f"/api/v1/projects/{project_id}/members/{person.id}", json={"role": role}, headers=lead.headers
+    )
+    assert response.status_code == 200, response.text
+
+
+@pytest_asyncio.fixture
+async def world(client: httpx.AsyncClient) -> World:
+    """Two projects and one signed-in person per persona."""
+    people = {persona: await make_person(client, role, persona) for persona, role in PERSONA_ROLES.items()}
+    project_id = await create_project(client, people["lead"])
+    await add_member(client, people["lead"], project_id, people["researcher"], "researcher")
+    await add_member(client, people["lead"], project_id, people["co_researcher"], "co_researcher")
+    other = await create_project(client, people["outsider"], "Pårørendes erfaringer")
+    await add_member(client, people["outsider"], other, people["other_co_researcher"], "co_researcher")
+    return World(people=people, project_id=project_id, other_project_id=other)

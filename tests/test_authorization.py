@@ -1,6 +1,8 @@
-"""The authorization matrix: every API route, every role, exactly the answer the contract gives.
+"""The authorization matrix: every API route, every persona, exactly the answer the contract gives.
 
 The route list is read from the app, so a new route without an entry here fails this test.
+Personas: anonymous; admin and research leader (oversight of all projects); the project's lead,
+researcher and co-researcher; a co-researcher of another project; a researcher outside it.
 """
 
 from collections.abc import Callable
@@ -12,66 +14,115 @@ import pytest
 from litestar import Litestar
 from litestar.routes import HTTPRoute
 
-from tests.conftest import PASSWORD, Person
+from tests.conftest import PASSWORD, World
 
-ROLES = ("anonymous", "admin", "research_leader", "researcher", "co_researcher")
-STAFF = ("research_leader", "researcher", "co_researcher")
+PERSONAS = (
+    "anonymous", "admin", "research_leader", "lead", "researcher", "co_researcher", "other_co_researcher", "outsider",
+)
 
 
 @dataclass(frozen=True)
 class Case:
-    """How to call one route, and what each role gets."""
+    """How to call one route, and what each persona gets."""
 
-    url: Callable[[dict[str, Person]], str]
+    url: Callable[[World], str]
     expected: dict[str, int]
-    body: Callable[[str, dict[str, Person]], Any] | None = None
+    body: Callable[[str, World], Any] | None = None
 
 
-def everyone(status: int, anonymous: int = 401) -> dict[str, int]:
-    return {"anonymous": anonymous, **{role: status for role in ROLES[1:]}}
+def answers(default: int, anonymous: int = 401, **overrides: int) -> dict[str, int]:
+    return {"anonymous": anonymous, **{p: default for p in PERSONAS[1:]}, **overrides}
 
 
 def admin_only(status: int) -> dict[str, int]:
-    return {"anonymous": 401, "admin": status, **{role: 403 for role in STAFF}}
+    return answers(403, admin=status)
 
+
+def project_url(suffix: str = "") -> Callable[[World], str]:
+    return lambda w: f"/api/v1/projects/{w.project_id}{suffix}"
+
+
+# Who sees the project: members and oversight; others get 404.
+VISIBLE_TO_MEMBERS = dict(other_co_researcher=404, outsider=404)
+LEAD_ACTIONS = dict(researcher=403, co_researcher=403, **VISIBLE_TO_MEMBERS)
+
+PROJECT_BODY = {
+    "title": "Nytt prosjekt", "funder": "Helse Nord", "grant_reference": "HN-1",
+    "starts_on": "2026-01-01", "ends_on": "2026-12-31",
+}
 
 MATRIX: dict[tuple[str, str], Case] = {
     ("POST", "/api/v1/auth/login"): Case(
-        url=lambda p: "/api/v1/auth/login",
-        body=lambda role, p: {"email": p[role].email if role != "anonymous" else "x@example.no", "password": PASSWORD},
-        expected=everyone(200, anonymous=401),
+        url=lambda w: "/api/v1/auth/login",
+        body=lambda p, w: {"email": w.people[p].email if p != "anonymous" else "x@example.no", "password": PASSWORD},
+        expected=answers(200),
     ),
-    ("POST", "/api/v1/auth/logout"): Case(url=lambda p: "/api/v1/auth/logout", expected=everyone(204)),
-    ("GET", "/api/v1/auth/me"): Case(url=lambda p: "/api/v1/auth/me", expected=everyone(200)),
+    ("POST", "/api/v1/auth/logout"): Case(url=lambda w: "/api/v1/auth/logout", expected=answers(204)),
+    ("GET", "/api/v1/auth/me"): Case(url=lambda w: "/api/v1/auth/me", expected=answers(200)),
     ("POST", "/api/v1/auth/password"): Case(
-        url=lambda p: "/api/v1/auth/password",
-        body=lambda role, p: {"current_password": PASSWORD, "new_password": "Et-nytt-langt-passord-9"},
-        expected=everyone(204),
+        url=lambda w: "/api/v1/auth/password",
+        body=lambda p, w: {"current_password": PASSWORD, "new_password": "Et-nytt-langt-passord-9"},
+        expected=answers(204),
     ),
     ("POST", "/api/v1/auth/invites/accept"): Case(
-        url=lambda p: "/api/v1/auth/invites/accept",
-        body=lambda role, p: {"token": "no-such-invite-token", "password": "Et-nytt-langt-passord-9"},
-        expected=everyone(422, anonymous=422),
+        url=lambda w: "/api/v1/auth/invites/accept",
+        body=lambda p, w: {"token": "no-such-invite-token", "password": "Et-nytt-langt-passord-9"},
+        expected=answers(422, anonymous=422),
     ),
     ("POST", "/api/v1/users"): Case(
-        url=lambda p: "/api/v1/users",
-        body=lambda role, p: {"email": f"new-{role}@example.no", "full_name": "Ny", "role": "researcher"},
+        url=lambda w: "/api/v1/users",
+        body=lambda p, w: {"email": f"new-{p}@example.no", "full_name": "Ny", "role": "researcher"},
         expected=admin_only(201),
     ),
-    ("GET", "/api/v1/users"): Case(url=lambda p: "/api/v1/users", expected=admin_only(200)),
+    ("GET", "/api/v1/users"): Case(url=lambda w: "/api/v1/users", expected=admin_only(200)),
     ("GET", "/api/v1/users/{user_id:uuid}"): Case(
-        url=lambda p: f"/api/v1/users/{p['researcher'].id}", expected=admin_only(200)
+        url=lambda w: f"/api/v1/users/{w.people['researcher'].id}", expected=admin_only(200)
     ),
     ("PATCH", "/api/v1/users/{user_id:uuid}"): Case(
-        url=lambda p: f"/api/v1/users/{p['researcher'].id}",
-        body=lambda role, p: {"full_name": "Endret Navn"},
+        url=lambda w: f"/api/v1/users/{w.people['researcher'].id}",
+        body=lambda p, w: {"full_name": "Endret Navn"},
         expected=admin_only(200),
     ),
     ("GET", "/api/v1/audit"): Case(
-        url=lambda p: "/api/v1/audit",
-        expected={"anonymous": 401, "admin": 200, "research_leader": 200, "researcher": 403, "co_researcher": 403},
+        url=lambda w: "/api/v1/audit", expected=answers(403, admin=200, research_leader=200)
+    ),
+    ("POST", "/api/v1/projects"): Case(
+        url=lambda w: "/api/v1/projects",
+        body=lambda p, w: PROJECT_BODY,
+        expected=answers(403, research_leader=201, lead=201, researcher=201, outsider=201),
+    ),
+    ("GET", "/api/v1/projects"): Case(url=lambda w: "/api/v1/projects", expected=answers(200)),
+    ("GET", "/api/v1/projects/{project_id:uuid}"): Case(
+        url=project_url(), expected=answers(200, **VISIBLE_TO_MEMBERS)
+    ),
+    ("PATCH", "/api/v1/projects/{project_id:uuid}"): Case(
+        url=project_url(), body=lambda p, w: {"summary": "Oppdatert"}, expected=answers(200, **LEAD_ACTIONS)
+    ),
+    ("GET", "/api/v1/projects/{project_id:uuid}/members"): Case(
+        url=project_url("/members"), expected=answers(200, co_researcher=403, **VISIBLE_TO_MEMBERS)
+    ),
+    ("PUT", "/api/v1/projects/{project_id:uuid}/members/{user_id:uuid}"): Case(
+        url=lambda w: f"/api/v1/projects/{w.project_id}/members/{w.people['admin'].id}",
+        body=lambda p, w: {"role": "researcher"},
+        expected=answers(200, **LEAD_ACTIONS),
+    ),
+    ("DELETE", "/api/v1/projects/{project_id:uuid}/members/{user_id:uuid}"): Case(
+        url=lambda w: f"/api/v1/projects/{w.project_id}/members/{w.people['researcher'].id}",
+        expected=answers(204, **LEAD_ACTIONS),
+    ),
+    ("GET", "/api/v1/projects/{project_id:uuid}/phases"): Case(
+        url=project_url("/phases"), expected=answers(200, **VISIBLE_TO_MEMBERS)
+    ),
+    ("PATCH", "/api/v1/projects/{project_id:uuid}/phases/{phase:str}"): Case(
+        url=project_url("/phases/topic"),
+        body=lambda p, w: {"planned_level": "collaborate"},
+        expected=answers(200, **LEAD_ACTIONS),
     ),
 }
+
+# Routes whose first successful call changes what the next persona sees: each persona gets a fresh
+# world for these (the DELETE would otherwise answer 404 after its first success).
+ONE_SHOT = {("DELETE", "/api/v1/projects/{project_id:uuid}/members/{user_id:uuid}")}
 
 
 def api_routes(app: Litestar) -> set[tuple[str, str]]:
@@ -84,19 +135,26 @@ def api_routes(app: Litestar) -> set[tuple[str, str]]:
 
 
 async def test_every_api_route_has_an_entry(app: Litestar) -> None:
-    assert api_routes(app) == set(MATRIX), "add the new route to MATRIX with the answer each role gets"
+    assert api_routes(app) == set(MATRIX), "add the new route to MATRIX with the answer each persona gets"
 
 
 @pytest.mark.parametrize("route", sorted(MATRIX), ids=lambda r: f"{r[0]} {r[1]}")
-async def test_each_role_gets_the_contracted_answer(
-    client: httpx.AsyncClient, people: dict[str, Person], route: tuple[str, str]
+async def test_each_persona_gets_the_contracted_answer(
+    client: httpx.AsyncClient, world: World, route: tuple[str, str]
 ) -> None:
     method, _ = route
     case = MATRIX[route]
-    answers = {}
-    for role in ROLES:
-        headers = people[role].headers if role != "anonymous" else {}
-        body = case.body(role, people) if case.body else None
-        response = await client.request(method, case.url(people), json=body, headers=headers)
-        answers[role] = response.status_code
-    assert answers == case.expected
+    got = {}
+    for persona in PERSONAS:
+        if route in ONE_SHOT and persona != "anonymous":
+            await client.put(
+                f"/api/v1/projects/{world.project_id}/members/{world.people['researcher'].id}",
+                json={"role": "researcher"}, headers=world.people["lead"].headers,
+            )
+        headers = world.people[persona].headers if persona != "anonymous" else {}
+        body = case.body(persona, world) if case.body else None
+        response = await client.request(method, case.url(world), json=body, headers=headers)
+        got[persona] = response.status_code
+        if response.status_code >= 400:
+            assert response.headers["content-type"].startswith("application/problem+json")
+    assert got == case.expected

@@ -214,7 +214,7 @@ async def test_too_large_upload_leaves_no_object(
 
 @pytest.mark.parametrize("size", [100_000, 12 * MiB], ids=["one-part", "multipart"])
 async def test_failing_source_leaves_no_object(
-    store: DocumentStore, prefix: str, size: int
+    store: DocumentStore, prefix: str, size: int, tmp_path: Path
 ) -> None:
     async def broken_upload() -> AsyncIterator[bytes]:
         async for chunk in chunks_of(os.urandom(size), MiB):
@@ -229,7 +229,7 @@ async def test_failing_source_leaves_no_object(
         pending = store._client._list_multipart_uploads(store._bucket, prefix=prefix)
         assert pending.uploads == []
     else:
-        assert [path for path in store._root.rglob("*") if path.is_file()] == []
+        assert [path for path in tmp_path.rglob("*") if path.is_file()] == []
 
 
 async def test_too_large_upload_keeps_the_previous_object(

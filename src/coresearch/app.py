@@ -25,6 +25,7 @@ from coresearch.domain.accounts.controllers import AuthController, UsersControll
 from coresearch.domain.accounts.tokens import jwt_auth
 from coresearch.domain.audit.controllers import AuditController
 from coresearch.domain.operations.controllers import HealthController
+from coresearch.domain.projects.controllers import ProjectsController
 from coresearch.lib import db
 from coresearch.lib.logging import request_id_middleware, structlog_config
 from coresearch.lib.problems import problem_details_config
@@ -66,7 +67,7 @@ def _openapi_config() -> OpenAPIConfig:
 
 def api_route_handlers() -> list[Any]:
     """Controllers mounted under `/api/v1`."""
-    return [AuthController, UsersController, AuditController]
+    return [AuthController, UsersController, AuditController, ProjectsController]
 
 
 def _provide_settings(state: State) -> Settings:

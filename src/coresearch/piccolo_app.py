@@ -6,13 +6,14 @@ from piccolo.conf.apps import AppConfig
 
 from coresearch.domain.accounts import tables as accounts_tables
 from coresearch.domain.audit import tables as audit_tables
+from coresearch.domain.projects import tables as projects_tables
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 
 APP_CONFIG = AppConfig(
     app_name="coresearch",
     migrations_folder_path=str(MIGRATIONS_DIR),
-    table_classes=[*accounts_tables.TABLES, *audit_tables.TABLES],
+    table_classes=[*accounts_tables.TABLES, *audit_tables.TABLES, *projects_tables.TABLES],
     migration_dependencies=[],
     commands=[],
 )

@@ -11,13 +11,12 @@ import logging
 import os
 import secrets
 import stat as stat_mode
-from collections.abc import AsyncIterable, Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterable, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
-from typing import Any, Protocol, Self, TypeVar
+from typing import Any, BinaryIO, Literal, Protocol, Self, TypeVar
 from urllib.parse import quote
 
 import anyio
@@ -28,7 +27,7 @@ import urllib3
 from minio import Minio
 from minio.datatypes import Part
 from minio.error import MinioException, S3Error
-from urllib3._collections import HTTPHeaderDict
+from urllib3 import HTTPHeaderDict
 
 from coresearch.settings import S3Settings, Settings
 
@@ -251,6 +250,7 @@ class _Multipart:
     parts: list[Part] = field(default_factory=list)
 
     async def send(self, data: bytearray) -> None:
+        # The buffer goes out as is: urllib3 sends any bytes-like body, so a part is never copied.
         number = len(self.parts) + 1
         etag = await self.store._call(
             self.store._client._upload_part,
@@ -410,7 +410,7 @@ class S3DocumentStore:
         """Return size, sha256 (when stored as metadata), content type and etag of `key`."""
         validate_key(key)
         result = await self._call(self._client.stat_object, self._bucket, key)
-        return _info_from_headers(key, result.metadata)
+        return _info_from_headers(key, HTTPHeaderDict(result.metadata or {}))
 
     async def delete(self, key: str) -> None:
         """Remove `key`; removing a missing key is not an error."""
@@ -500,21 +500,21 @@ class LocalDocumentStore:
     def _path(self, key: str) -> Path:
         return self._root.joinpath(*validate_key(key).split("/"))
 
-    @contextmanager
-    def _reading(self, key: str) -> Iterator[None]:
+    async def _disk(self, function: Callable[..., T], *args: Any) -> T:
+        """Run blocking file work on a thread; any OSError means the store is unusable."""
         try:
-            yield
-        except _MISSING_ERRORS as error:
-            if not self._root.is_dir():
-                raise StorageUnavailable(f"document folder {self._root} is missing") from error
-            raise ObjectNotFound(key) from error
+            return await anyio.to_thread.run_sync(partial(function, *args))
         except OSError as error:
             raise StorageUnavailable(f"local document store: {error}") from error
 
-    @contextmanager
-    def _writing(self) -> Iterator[None]:
+    async def _lookup(self, key: str, function: Callable[..., T], *args: Any) -> T:
+        """Like `_disk`, but a missing file (in an existing root) means ObjectNotFound."""
         try:
-            yield
+            return await anyio.to_thread.run_sync(partial(function, *args))
+        except _MISSING_ERRORS as error:
+            if not await anyio.to_thread.run_sync(self._root.is_dir):
+                raise StorageUnavailable(f"document folder {self._root} is missing") from error
+            raise ObjectNotFound(key) from error
         except OSError as error:
             raise StorageUnavailable(f"local document store: {error}") from error
 
@@ -530,65 +530,56 @@ class LocalDocumentStore:
         path = self._path(key)
         temp = path.parent / f".{path.name}.{secrets.token_hex(8)}.tmp"
         measure = _Measure(max_bytes)
+        await self._disk(partial(path.parent.mkdir, parents=True, exist_ok=True))
+        handle = await self._disk(_open, temp, "wb")
         try:
-            with self._writing():
-                await anyio.to_thread.run_sync(
-                    partial(path.parent.mkdir, parents=True, exist_ok=True)
-                )
-                async with await anyio.open_file(temp, "wb") as handle:
-                    async for chunk in chunks:
-                        measure.add(chunk)
-                        await handle.write(chunk)
-                    await anyio.to_thread.run_sync(os.fsync, handle.wrapped.fileno())
-                sidecar = _Sidecar(sha256=measure.hexdigest(), content_type=content_type)
-                await anyio.to_thread.run_sync(_commit, temp, path, sidecar)
+            async for chunk in chunks:
+                measure.add(chunk)
+                await self._disk(handle.write, chunk)
+            await self._disk(_flush_and_close, handle)
+            sidecar = _Sidecar(sha256=measure.hexdigest(), content_type=content_type)
+            await self._disk(_commit, temp, path, sidecar)
         finally:
             with anyio.CancelScope(shield=True):
-                await anyio.to_thread.run_sync(_remove_quietly, temp)
+                await anyio.to_thread.run_sync(_discard, handle, temp)
         return StoredObject(key, measure.size, measure.hexdigest(), content_type, None)
 
     async def get(self, key: str) -> ObjectReader:
         """Open `key` for streaming; raises ObjectNotFound before any chunk is read."""
         path = self._path(key)
-        with self._reading(key):
-            handle = await anyio.open_file(path, "rb")
+        handle = await self._lookup(key, _open, path, "rb")
         try:
-            with self._reading(key):
-                info = await anyio.to_thread.run_sync(_describe, key, path, handle.wrapped.fileno())
+            info = await self._lookup(key, _describe, key, path, handle.fileno())
         except BaseException:
-            with anyio.CancelScope(shield=True):
-                await handle.aclose()
+            handle.close()
             raise
 
         async def read_chunk() -> bytes:
-            with self._writing():
-                return await handle.read(CHUNK_SIZE)
+            return await self._disk(handle.read, CHUNK_SIZE)
 
-        return ObjectReader(info, read_chunk, handle.aclose)
+        async def close() -> None:
+            handle.close()
+
+        return ObjectReader(info, read_chunk, close)
 
     async def stat(self, key: str) -> StoredObject:
         """Return size, sha256 and content type of `key`."""
         path = self._path(key)
-        with self._reading(key):
-            return await anyio.to_thread.run_sync(_describe, key, path, None)
+        return await self._lookup(key, _describe, key, path, None)
 
     async def delete(self, key: str) -> None:
         """Remove `key` and its sidecar; removing a missing key is not an error."""
-        path = self._path(key)
-        with self._writing():
-            await anyio.to_thread.run_sync(_unlink_object, path)
+        await self._disk(_unlink_object, self._path(key))
 
     async def exists(self, key: str) -> bool:
         """Return whether an object is stored under `key`."""
-        path = self._path(key)
-        return await anyio.to_thread.run_sync(path.is_file)
+        return await self._disk(self._path(key).is_file)
 
     async def list_keys(self, prefix: str = "") -> list[str]:
         """Return the sorted keys starting with `prefix`."""
         folder = prefix.rpartition("/")[0]
         start = self._path(folder) if folder else self._root
-        with self._writing():
-            keys = await anyio.to_thread.run_sync(_walk_keys, self._root, start)
+        keys = await self._disk(_walk_keys, self._root, start)
         return [key for key in keys if key.startswith(prefix)]
 
     async def presigned_get_url(
@@ -605,13 +596,11 @@ class LocalDocumentStore:
 
     async def check(self) -> None:
         """Raise StorageUnavailable unless a file can be written in the folder."""
-        with self._writing():
-            await anyio.to_thread.run_sync(_probe_writable, self._root)
+        await self._disk(_probe_writable, self._root)
 
     async def ensure_ready(self) -> None:
         """Create the folder if it is missing, then check it."""
-        with self._writing():
-            await anyio.to_thread.run_sync(partial(self._root.mkdir, parents=True, exist_ok=True))
+        await self._disk(partial(self._root.mkdir, parents=True, exist_ok=True))
         await self.check()
 
     async def close(self) -> None:
@@ -661,6 +650,25 @@ def _unlink_object(path: Path) -> None:
     except IsADirectoryError:
         return
     _sidecar_path(path).unlink(missing_ok=True)
+
+
+def _open(path: Path, mode: Literal["rb", "wb"]) -> BinaryIO:
+    return path.open(mode)
+
+
+def _flush_and_close(handle: BinaryIO) -> None:
+    handle.flush()
+    os.fsync(handle.fileno())
+    handle.close()
+
+
+def _discard(handle: BinaryIO, temp: Path) -> None:
+    """Close `handle` if still open and remove the temporary file if it was not renamed."""
+    try:
+        handle.close()
+    except OSError:
+        logger.warning("Could not close the temporary file %s", temp, exc_info=True)
+    _remove_quietly(temp)
 
 
 def _remove_quietly(path: Path) -> None:

@@ -62,12 +62,12 @@ class UsersController(Controller):
     guards = [admin_only]
 
     @post("/", operation_id="users_create")
-    async def create(self, data: JSONBody[s.UserCreate], request: Request[s.Principal, object, object]) -> s.UserCreated:
+    async def create_user(self, data: JSONBody[s.UserCreate], request: Request[s.Principal, object, object]) -> s.UserCreated:
         """Create a user; without a password the answer carries a one-time invite token."""
         return await service.create_user(actor=service.actor_of(request.user), data=data)
 
     @get("/", operation_id="users_list")
-    async def list(
+    async def list_users(
         self,
         limit: Limit = DEFAULT_LIMIT,
         cursor: FromQuery[str | None] = None,
@@ -77,12 +77,12 @@ class UsersController(Controller):
         return await service.list_users(limit=limit, cursor=cursor, role=role)
 
     @get("/{user_id:uuid}", operation_id="users_get")
-    async def get(self, user_id: FromPath[UUID]) -> s.User:
+    async def get_user(self, user_id: FromPath[UUID]) -> s.User:
         """One user."""
         return await service.get_user(user_id=user_id)
 
     @patch("/{user_id:uuid}", operation_id="users_update")
-    async def update(
+    async def update_user(
         self, user_id: FromPath[UUID], data: JSONBody[s.UserUpdate], request: Request[s.Principal, object, object]
     ) -> s.User:
         """Change a user's e-mail, name, role or active state."""

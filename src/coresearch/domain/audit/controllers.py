@@ -21,7 +21,7 @@ class AuditController(Controller):
     guards = [leaders_only]
 
     @get("/", operation_id="audit_list")
-    async def list(
+    async def list_entries(
         self,
         limit: Annotated[int, QueryParameter(ge=1, le=200)] = DEFAULT_LIMIT,
         cursor: FromQuery[str | None] = None,

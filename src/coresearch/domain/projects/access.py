@@ -1,0 +1,75 @@
+"""The one object-level authorization helper: may this caller see, or act on, this project?
+
+A project the caller may not see answers 404, never 403, so its existence is not revealed.
+Research leaders and admins oversee every project and act as its lead.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import msgspec
+
+from coresearch.domain.accounts.schemas import Principal
+from coresearch.domain.accounts.tables import Role
+from coresearch.domain.projects.tables import MemberRole, Membership, Project
+from coresearch.lib.problems import Forbidden, NotFound
+
+OVERSIGHT_ROLES = frozenset({Role.admin, Role.research_leader})
+
+
+class ProjectAccess(msgspec.Struct, frozen=True):
+    """What the caller is to one project."""
+
+    project_id: UUID
+    member_role: MemberRole | None
+    oversight: bool
+
+    @property
+    def acting_role(self) -> MemberRole:
+        """The role the caller acts in: oversight acts as lead."""
+        if self.oversight:
+            return MemberRole.lead
+        assert self.member_role is not None
+        return self.member_role
+
+
+def has_oversight(principal: Principal) -> bool:
+    """True for callers who see every project."""
+    return principal.role in OVERSIGHT_ROLES
+
+
+async def member_project_ids(*, user_id: UUID) -> list[UUID]:
+    """Ids of the projects the user is a member of."""
+    rows = await Membership.select(Membership.project).where(Membership.user == user_id)
+    return [row["project"] for row in rows]
+
+
+async def project_access(
+    *, principal: Principal, project_id: UUID, allowed: tuple[MemberRole, ...] | None = None
+) -> ProjectAccess:
+    """Return the caller's access to a project.
+
+    Raises:
+        NotFound: the project does not exist or the caller may not see it.
+        Forbidden: the caller sees it, but acts in none of the `allowed` roles.
+    """
+    if not await Project.exists().where(Project.id == project_id):
+        raise NotFound("No such project")
+    row = await Membership.select(Membership.role).where(
+        (Membership.project == project_id) & (Membership.user == principal.id)
+    ).first()
+    access = ProjectAccess(
+        project_id=project_id,
+        member_role=MemberRole(row["role"]) if row else None,
+        oversight=has_oversight(principal),
+    )
+    if access.member_role is None and not access.oversight:
+        raise NotFound("No such project")
+    if allowed is not None and access.acting_role not in allowed:
+        raise Forbidden("Your role in this project does not allow this")
+    return access
+
+
+LEAD_ONLY = (MemberRole.lead,)
+STAFF = (MemberRole.lead, MemberRole.researcher)

@@ -1,0 +1,243 @@
+"""Projects, their members and phases. Every change is audited in its transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+from uuid import UUID
+
+import msgspec
+
+from coresearch.domain.accounts.schemas import Principal
+from coresearch.domain.accounts.service import actor_of
+from coresearch.domain.accounts.tables import Role, User
+from coresearch.domain.audit import service as audit
+from coresearch.domain.projects import schemas as s
+from coresearch.domain.projects.access import (
+    LEAD_ONLY,
+    STAFF,
+    has_oversight,
+    member_project_ids,
+    project_access,
+)
+from coresearch.domain.projects.tables import (
+    MemberRole,
+    Membership,
+    Phase,
+    Project,
+    ProjectPhase,
+    ProjectStatus,
+)
+from coresearch.lib.db import transaction
+from coresearch.lib.pagination import Page, check_limit, decode_datetime_cursor, page_of
+from coresearch.lib.problems import Conflict, NotFound, Unprocessable
+
+NEXT_STATUS = {
+    ProjectStatus.planning: ProjectStatus.active,
+    ProjectStatus.active: ProjectStatus.completed,
+    ProjectStatus.completed: ProjectStatus.archived,
+}
+PROJECT_FIELDS = (
+    "title", "summary", "funder", "grant_reference", "ethics_reference", "starts_on", "ends_on",
+    "involvement_budget_ore", "status",
+)
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _to_project(row: dict[str, Any], my_role: MemberRole | None = None) -> s.Project:
+    fields = {name: row[name] for name in s.Project.__struct_fields__ if name in row}
+    return s.Project(**{**fields, "my_role": my_role})
+
+
+def _check_dates(starts_on: Any, ends_on: Any) -> None:
+    if ends_on < starts_on:
+        raise Unprocessable(
+            "The project cannot end before it starts",
+            errors=[{"field": "ends_on", "message": "must be on or after starts_on"}],
+        )
+
+
+async def create_project(*, principal: Principal, data: s.ProjectCreate) -> s.Project:
+    """Register a project, make the caller its lead and create its six phases."""
+    _check_dates(data.starts_on, data.ends_on)
+    async with transaction():
+        now = _now()
+        project = Project(**msgspec.structs.asdict(data), created_by=principal.id, created_at=now, updated_at=now)
+        await project.save()
+        await Membership.insert(Membership(project=project.id, user=principal.id, role=MemberRole.lead.value))
+        await ProjectPhase.insert(
+            *[ProjectPhase(project=project.id, phase=phase.value, position=index) for index, phase in enumerate(Phase, 1)]
+        )
+        row = await Project.select().where(Project.id == project.id).first()
+        await audit.record(
+            actor=actor_of(principal), action="project.create", entity="project", entity_id=project.id,
+            after={name: row[name] for name in PROJECT_FIELDS},
+        )
+    return _to_project(row, MemberRole.lead)
+
+
+async def get_project(*, principal: Principal, project_id: UUID) -> s.Project:
+    """Return a project the caller may see."""
+    access = await project_access(principal=principal, project_id=project_id)
+    row = await Project.select().where(Project.id == project_id).first()
+    return _to_project(row, access.member_role)
+
+
+async def list_projects(
+    *, principal: Principal, limit: int, cursor: str | None, status: ProjectStatus | None = None
+) -> Page[s.Project]:
+    """Return the projects the caller may see, oldest first."""
+    check_limit(limit)
+    memberships = {
+        row["project"]: MemberRole(row["role"])
+        for row in await Membership.select(Membership.project, Membership.role).where(Membership.user == principal.id)
+    }
+    query = Project.select().order_by(Project.created_at, Project.id)
+    if not has_oversight(principal):
+        if not memberships:
+            return Page(items=[], next_cursor=None)
+        query = query.where(Project.id.is_in(list(memberships)))
+    if status is not None:
+        query = query.where(Project.status == status.value)
+    if cursor:
+        at, last_id = decode_datetime_cursor(cursor)
+        query = query.where((Project.created_at > at) | ((Project.created_at == at) & (Project.id > last_id)))
+    rows = await query.limit(limit + 1)
+    return page_of(rows, limit, sort_key="created_at", convert=lambda row: _to_project(row, memberships.get(row["id"])))
+
+
+async def update_project(*, principal: Principal, project_id: UUID, data: s.ProjectUpdate) -> s.Project:
+    """Change a project (lead); status moves one step forward only."""
+    access = await project_access(principal=principal, project_id=project_id, allowed=LEAD_ONLY)
+    changes = {name: value for name, value in msgspec.structs.asdict(data).items() if value is not msgspec.UNSET}
+    async with transaction():
+        before = await Project.select().where(Project.id == project_id).first()
+        if "status" in changes:
+            current, wanted = ProjectStatus(before["status"]), ProjectStatus(changes["status"])
+            if wanted != current and NEXT_STATUS.get(current) != wanted:
+                raise Conflict(f"A {current.value} project cannot become {wanted.value}")
+            changes["status"] = wanted.value
+        _check_dates(changes.get("starts_on", before["starts_on"]), changes.get("ends_on", before["ends_on"]))
+        if changes:
+            await Project.update({**changes, "updated_at": _now()}).where(Project.id == project_id)
+        after = await Project.select().where(Project.id == project_id).first()
+        if changes:
+            await audit.record(
+                actor=actor_of(principal), action="project.update", entity="project", entity_id=project_id,
+                before={n: before[n] for n in PROJECT_FIELDS}, after={n: after[n] for n in PROJECT_FIELDS},
+            )
+    return _to_project(after, access.member_role)
+
+
+async def list_members(*, principal: Principal, project_id: UUID) -> list[s.Member]:
+    """Return the members of a project (project staff and leaders only)."""
+    await project_access(principal=principal, project_id=project_id, allowed=STAFF)
+    rows = await (
+        Membership.select(
+            Membership.user.as_alias("user_id"),
+            Membership.user.full_name.as_alias("full_name"),
+            Membership.role,
+            Membership.created_at.as_alias("joined_at"),
+        )
+        .where(Membership.project == project_id)
+        .order_by(Membership.created_at)
+    )
+    return [s.Member(**row) for row in rows]
+
+
+async def _lead_count(project_id: UUID) -> int:
+    return await Membership.count().where(
+        (Membership.project == project_id) & (Membership.role == MemberRole.lead.value)
+    )
+
+
+async def put_member(*, principal: Principal, project_id: UUID, user_id: UUID, data: s.MemberPut) -> s.Member:
+    """Add a member or change their role (lead)."""
+    await project_access(principal=principal, project_id=project_id, allowed=LEAD_ONLY)
+    async with transaction():
+        user = await User.select(User.full_name, User.role, User.is_active).where(User.id == user_id).first()
+        if user is None or not user["is_active"]:
+            raise NotFound("No such user")
+        if user["role"] == Role.co_researcher.value and data.role != MemberRole.co_researcher:
+            raise Unprocessable(
+                "A co-researcher account can only be a co-researcher member",
+                errors=[{"field": "role", "message": "must be co_researcher for this user"}],
+            )
+        existing = await Membership.select().where(
+            (Membership.project == project_id) & (Membership.user == user_id)
+        ).first()
+        if existing is None:
+            await Membership.insert(Membership(project=project_id, user=user_id, role=data.role.value))
+        elif existing["role"] != data.role.value:
+            if existing["role"] == MemberRole.lead.value and await _lead_count(project_id) == 1:
+                raise Conflict("This is the project's only lead; make another lead first")
+            await Membership.update({Membership.role: data.role.value}).where(Membership.id == existing["id"])
+        if existing is None or existing["role"] != data.role.value:
+            await audit.record(
+                actor=actor_of(principal), action="project.member_put", entity="project", entity_id=project_id,
+                before={"member": str(user_id), "role": existing["role"]} if existing else None,
+                after={"member": str(user_id), "role": data.role.value},
+            )
+        row = await Membership.select(Membership.created_at).where(
+            (Membership.project == project_id) & (Membership.user == user_id)
+        ).first()
+    return s.Member(user_id=user_id, full_name=user["full_name"], role=data.role, joined_at=row["created_at"])
+
+
+async def remove_member(*, principal: Principal, project_id: UUID, user_id: UUID) -> None:
+    """Remove a member (lead); the only lead cannot be removed."""
+    await project_access(principal=principal, project_id=project_id, allowed=LEAD_ONLY)
+    async with transaction():
+        existing = await Membership.select().where(
+            (Membership.project == project_id) & (Membership.user == user_id)
+        ).first()
+        if existing is None:
+            raise NotFound("No such member")
+        if existing["role"] == MemberRole.lead.value and await _lead_count(project_id) == 1:
+            raise Conflict("This is the project's only lead; make another lead first")
+        await Membership.delete().where(Membership.id == existing["id"])
+        await audit.record(
+            actor=actor_of(principal), action="project.member_remove", entity="project", entity_id=project_id,
+            before={"member": str(user_id), "role": existing["role"]},
+        )
+
+
+def _to_phase(row: dict[str, Any]) -> s.ProjectPhase:
+    return s.ProjectPhase(**{name: row[name] for name in s.ProjectPhase.__struct_fields__})
+
+
+async def list_phases(*, principal: Principal, project_id: UUID) -> list[s.ProjectPhase]:
+    """Return the six phases of a project, in research order."""
+    await project_access(principal=principal, project_id=project_id)
+    rows = await ProjectPhase.select().where(ProjectPhase.project == project_id).order_by(ProjectPhase.position)
+    return [_to_phase(row) for row in rows]
+
+
+async def update_phase(
+    *, principal: Principal, project_id: UUID, phase: str, data: s.ProjectPhaseUpdate
+) -> s.ProjectPhase:
+    """Plan or record one phase (lead)."""
+    await project_access(principal=principal, project_id=project_id, allowed=LEAD_ONLY)
+    if phase not in Phase.__members__:
+        raise NotFound("No such phase")
+    changes = {
+        name: (value.value if hasattr(value, "value") else value)
+        for name, value in msgspec.structs.asdict(data).items()
+        if value is not msgspec.UNSET
+    }
+    where = (ProjectPhase.project == project_id) & (ProjectPhase.phase == phase)
+    async with transaction():
+        before = await ProjectPhase.select().where(where).first()
+        if changes:
+            await ProjectPhase.update({**changes, "updated_at": _now()}).where(where)
+        after = await ProjectPhase.select().where(where).first()
+        if changes:
+            fields = ("planned_level", "status", "notes")
+            await audit.record(
+                actor=actor_of(principal), action=f"phase.update:{phase}", entity="project", entity_id=project_id,
+                before={f: before[f] for f in fields}, after={f: after[f] for f in fields},
+            )
+    return _to_phase(after)
