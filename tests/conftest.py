@@ -25,11 +25,9 @@ from litestar import Litestar
 from coresearch.app import create_app
 from coresearch.lib import db
 from coresearch.settings import S3Settings, Settings, load_settings, new_data_key
-from tests.seaweed import SeaweedServer, s3_from_environment, start_seaweedfs
+from tests.seaweed import SeaweedServer, remove_bucket, s3_from_environment, start_seaweedfs
 
-PG_ADMIN_URL = os.environ.get(
-    "COSEARCH_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
-)
+PG_ADMIN_URL = os.environ.get("COSEARCH_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 BACKENDS = ["postgres", "sqlite"]
 
@@ -60,21 +58,15 @@ async def _admin_connection() -> asyncpg.Connection:
 
 @pytest.fixture(scope="session")
 def s3_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Settings]:
-    """A real S3 endpoint for the session: the given one, or a SeaweedFS started here."""
+    """A real S3 endpoint for the session: COSEARCH_TEST_S3_ENDPOINT, or a SeaweedFS started here."""
     given = s3_from_environment()
     if given is not None:
         yield given
+        remove_bucket(given)
         return
     server: SeaweedServer = start_seaweedfs(tmp_path_factory.mktemp("seaweedfs"))
     try:
-        yield S3Settings(
-            endpoint=server.endpoint,
-            access_key=server.access_key,
-            secret_key=server.secret_key,
-            bucket=f"coresearch-test-{uuid.uuid4().hex[:8]}",
-            region="us-east-1",
-            secure=False,
-        )
+        yield server.settings()
     finally:
         server.stop()
 
@@ -186,7 +178,10 @@ async def make_person(client: httpx.AsyncClient, role: str, name: str | None = N
 @pytest_asyncio.fixture
 async def people(client: httpx.AsyncClient) -> dict[str, Person]:
     """One signed-in user per global role."""
-    return {role: await make_person(client, role) for role in ("admin", "research_leader", "researcher", "co_researcher")}
+    return {
+        role: await make_person(client, role)
+        for role in ("admin", "research_leader", "researcher", "co_researcher")
+    }
 
 
 @dataclass(frozen=True)
@@ -210,7 +205,9 @@ PERSONA_ROLES = {
 }
 
 
-async def create_project(client: httpx.AsyncClient, lead: Person, title: str = "Brukerstemmer i psykisk helse") -> str:
+async def create_project(
+    client: httpx.AsyncClient, lead: Person, title: str = "Brukerstemmer i psykisk helse"
+) -> str:
     """Register a project through the API and return its id."""
     response = await client.post(
         "/api/v1/projects",
@@ -228,7 +225,9 @@ async def create_project(client: httpx.AsyncClient, lead: Person, title: str = "
     return response.json()["id"]
 
 
-async def add_member(client: httpx.AsyncClient, lead: Person, project_id: str, person: Person, role: str) -> None:
+async def add_member(
+    client: httpx.AsyncClient, lead: Person, project_id: str, person: Person, role: str
+) -> None:
     """Make `person` a member of the project through the API."""
     response = await client.put(
         f"/api/v1/projects/{project_id}/members/{person.id}", json={"role": role}, headers=lead.headers

@@ -211,9 +211,7 @@ def _write_identities(workdir: Path, access_key: str, secret_key: str) -> Path:
 def _environment() -> dict[str, str]:
     """The parent environment without variables `weed` would read credentials or buckets from."""
     return {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith(("AWS_", "S3_", "WEED_"))
+        name: value for name, value in os.environ.items() if not name.startswith(("AWS_", "S3_", "WEED_"))
     }
 
 

@@ -20,7 +20,12 @@ async def test_user_creation_is_audited_with_actor_and_masked_secrets(
     created = (
         await client.post(
             "/api/v1/users",
-            json={"email": "per@example.no", "full_name": "Per Ås", "role": "researcher", "password": PASSWORD},
+            json={
+                "email": "per@example.no",
+                "full_name": "Per Ås",
+                "role": "researcher",
+                "password": PASSWORD,
+            },
             headers=admin.headers,
         )
     ).json()
@@ -41,7 +46,9 @@ async def test_update_records_before_and_after_of_changed_fields_only(
 ) -> None:
     target = people["researcher"]
     await client.patch(
-        f"/api/v1/users/{target.id}", json={"full_name": "Ny Navn", "role": "researcher"}, headers=people["admin"].headers
+        f"/api/v1/users/{target.id}",
+        json={"full_name": "Ny Navn", "role": "researcher"},
+        headers=people["admin"].headers,
     )
     rows = await audit_rows(client, people["admin"], entity_id=target.id)
     update = next(row for row in rows if row["action"] == "user.update")
@@ -57,20 +64,27 @@ async def test_audit_row_is_absent_when_the_change_rolls_back(
         raise RuntimeError("simulated failure after the audit row was written")
 
     monkeypatch.setattr("coresearch.domain.accounts.service.revoke_tokens", failing_revoke)
-    response = await client.patch(f"/api/v1/users/{target.id}", json={"is_active": False}, headers=people["admin"].headers)
+    response = await client.patch(
+        f"/api/v1/users/{target.id}", json={"is_active": False}, headers=people["admin"].headers
+    )
 
     assert response.status_code == 500
     assert "simulated" not in response.text
-    assert await AuditEntry.count().where(
-        (AuditEntry.entity_id == target.id) & (AuditEntry.action == "user.update")
-    ) == 0
+    assert (
+        await AuditEntry.count().where(
+            (AuditEntry.entity_id == target.id) & (AuditEntry.action == "user.update")
+        )
+        == 0
+    )
     assert (await client.get("/api/v1/auth/me", headers=target.headers)).json()["is_active"] is True
 
 
 async def test_audit_is_paginated_newest_first(client: httpx.AsyncClient, people: dict[str, Person]) -> None:
     first = (await client.get("/api/v1/audit?limit=2", headers=people["admin"].headers)).json()
     second = (
-        await client.get(f"/api/v1/audit?limit=2&cursor={first['next_cursor']}", headers=people["admin"].headers)
+        await client.get(
+            f"/api/v1/audit?limit=2&cursor={first['next_cursor']}", headers=people["admin"].headers
+        )
     ).json()
     times = [row["occurred_at"] for row in first["items"] + second["items"]]
     assert times == sorted(times, reverse=True)
@@ -96,13 +110,19 @@ async def test_no_response_contains_a_password_or_token_it_did_not_issue(
     token = login.json()["access_token"]
     headers = {"Authorization": f"Bearer {token}"}
     created = await client.post(
-        "/api/v1/users", json={"email": "inv@example.no", "full_name": "Inv", "role": "researcher"}, headers=headers
+        "/api/v1/users",
+        json={"email": "inv@example.no", "full_name": "Inv", "role": "researcher"},
+        headers=headers,
     )
     invite = created.json()["invite_token"]
     new_password = "Hemmelig-Lang-Frase-2026"
     responses = [
         await client.post("/api/v1/auth/invites/accept", json={"token": invite, "password": new_password}),
-        await client.post("/api/v1/auth/password", json={"current_password": PASSWORD, "new_password": new_password}, headers=headers),
+        await client.post(
+            "/api/v1/auth/password",
+            json={"current_password": PASSWORD, "new_password": new_password},
+            headers=headers,
+        ),
         await client.get("/api/v1/audit?limit=200", headers=headers),
         await client.get("/api/v1/users?limit=200", headers=headers),
         await client.post("/api/v1/auth/login", json={"email": admin.email, "password": "wrong-" + PASSWORD}),

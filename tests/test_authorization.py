@@ -17,7 +17,14 @@ from litestar.routes import HTTPRoute
 from tests.conftest import PASSWORD, World
 
 PERSONAS = (
-    "anonymous", "admin", "research_leader", "lead", "researcher", "co_researcher", "other_co_researcher", "outsider",
+    "anonymous",
+    "admin",
+    "research_leader",
+    "lead",
+    "researcher",
+    "co_researcher",
+    "other_co_researcher",
+    "outsider",
 )
 
 
@@ -47,14 +54,20 @@ VISIBLE_TO_MEMBERS = dict(other_co_researcher=404, outsider=404)
 LEAD_ACTIONS = dict(researcher=403, co_researcher=403, **VISIBLE_TO_MEMBERS)
 
 PROJECT_BODY = {
-    "title": "Nytt prosjekt", "funder": "Helse Nord", "grant_reference": "HN-1",
-    "starts_on": "2026-01-01", "ends_on": "2026-12-31",
+    "title": "Nytt prosjekt",
+    "funder": "Helse Nord",
+    "grant_reference": "HN-1",
+    "starts_on": "2026-01-01",
+    "ends_on": "2026-12-31",
 }
 
 MATRIX: dict[tuple[str, str], Case] = {
     ("POST", "/api/v1/auth/login"): Case(
         url=lambda w: "/api/v1/auth/login",
-        body=lambda p, w: {"email": w.people[p].email if p != "anonymous" else "x@example.no", "password": PASSWORD},
+        body=lambda p, w: {
+            "email": w.people[p].email if p != "anonymous" else "x@example.no",
+            "password": PASSWORD,
+        },
         expected=answers(200),
     ),
     ("POST", "/api/v1/auth/logout"): Case(url=lambda w: "/api/v1/auth/logout", expected=answers(204)),
@@ -149,7 +162,8 @@ async def test_each_persona_gets_the_contracted_answer(
         if route in ONE_SHOT and persona != "anonymous":
             await client.put(
                 f"/api/v1/projects/{world.project_id}/members/{world.people['researcher'].id}",
-                json={"role": "researcher"}, headers=world.people["lead"].headers,
+                json={"role": "researcher"},
+                headers=world.people["lead"].headers,
             )
         headers = world.people[persona].headers if persona != "anonymous" else {}
         body = case.body(persona, world) if case.body else None

@@ -24,7 +24,12 @@ COMMAND = str(Path(sys.executable).with_name("coresearch"))
 def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("COSEARCH_")}
     return subprocess.run(
-        [COMMAND, *args], env={**clean, **env}, capture_output=True, text=True, timeout=120, cwd=env.get("CWD")
+        [COMMAND, *args],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=env.get("CWD"),
     )
 
 
@@ -65,7 +70,9 @@ def test_a_bad_setting_stops_with_one_line_naming_it(tmp_path: Path) -> None:
 
 
 def test_postgres_without_secrets_refuses_to_start(tmp_path: Path) -> None:
-    result = run({"COSEARCH_DATABASE_URL": "postgresql://postgres@127.0.0.1/x", "CWD": str(tmp_path)}, "migrate")
+    result = run(
+        {"COSEARCH_DATABASE_URL": "postgresql://postgres@127.0.0.1/x", "CWD": str(tmp_path)}, "migrate"
+    )
     assert result.returncode == 2
     assert "COSEARCH_SECRET_KEY: required with PostgreSQL" in result.stderr
 
@@ -80,11 +87,23 @@ def test_migrate_is_idempotent(cli_env: dict[str, str]) -> None:
 
 def test_create_user_with_password_and_with_invite(cli_env: dict[str, str]) -> None:
     assert run(cli_env, "migrate").returncode == 0
-    made = run(cli_env, "create-user", "--email", "Forsker@Example.no", "--role", "researcher",
-               "--full-name", "Bjørg Æsøy", "--password", "Lang-og-sikker-frase-1")
+    made = run(
+        cli_env,
+        "create-user",
+        "--email",
+        "Forsker@Example.no",
+        "--role",
+        "researcher",
+        "--full-name",
+        "Bjørg Æsøy",
+        "--password",
+        "Lang-og-sikker-frase-1",
+    )
     invited = run(cli_env, "create-user", "--email", "medforsker@example.no", "--role", "co_researcher")
     duplicate = run(cli_env, "create-user", "--email", "forsker@example.no", "--role", "researcher")
-    weak = run(cli_env, "create-user", "--email", "svak@example.no", "--role", "researcher", "--password", "kort")
+    weak = run(
+        cli_env, "create-user", "--email", "svak@example.no", "--role", "researcher", "--password", "kort"
+    )
 
     assert made.returncode == 0 and "Created researcher forsker@example.no" in made.stdout
     assert invited.returncode == 0 and "Invite token" in invited.stdout
@@ -111,8 +130,12 @@ def serving(tmp_path: Path, env: dict[str, str] | None = None) -> Iterator[tuple
     port = _free_port()
     clean = {k: v for k, v in os.environ.items() if not k.startswith("COSEARCH_")}
     process = subprocess.Popen(
-        [COMMAND, "serve", "--port", str(port)], cwd=tmp_path, env={**clean, **(env or {})},
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [COMMAND, "serve", "--port", str(port)],
+        cwd=tmp_path,
+        env={**clean, **(env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     output: list[str] = []
     base = f"http://127.0.0.1:{port}"
@@ -152,18 +175,32 @@ def test_no_log_line_contains_a_password_or_token(tmp_path: Path) -> None:
     new_password = "Invitert-Passord-2026"
     env = {"COSEARCH_ADMIN_EMAIL": "admin@example.no", "COSEARCH_ADMIN_PASSWORD": admin_password}
     with serving(tmp_path, env) as (base, output):
-        login = httpx.post(f"{base}/api/v1/auth/login", json={"email": "admin@example.no", "password": admin_password})
+        login = httpx.post(
+            f"{base}/api/v1/auth/login", json={"email": "admin@example.no", "password": admin_password}
+        )
         token = login.json()["access_token"]
         headers = {"Authorization": f"Bearer {token}"}
         created = httpx.post(
-            f"{base}/api/v1/users", json={"email": "ny@example.no", "full_name": "Ny", "role": "researcher"},
+            f"{base}/api/v1/users",
+            json={"email": "ny@example.no", "full_name": "Ny", "role": "researcher"},
             headers=headers,
         )
         invite = created.json()["invite_token"]
-        accepted = httpx.post(f"{base}/api/v1/auth/invites/accept", json={"token": invite, "password": new_password})
-        wrong = httpx.post(f"{base}/api/v1/auth/login", json={"email": "ny@example.no", "password": admin_password})
-        assert (login.status_code, created.status_code, accepted.status_code, wrong.status_code) == (200, 201, 204, 401)
+        accepted = httpx.post(
+            f"{base}/api/v1/auth/invites/accept", json={"token": invite, "password": new_password}
+        )
+        wrong = httpx.post(
+            f"{base}/api/v1/auth/login", json={"email": "ny@example.no", "password": admin_password}
+        )
+        assert (login.status_code, created.status_code, accepted.status_code, wrong.status_code) == (
+            200,
+            201,
+            204,
+            401,
+        )
     logs = output[0]
-    assert "/api/v1/auth/login" in logs and "/api/v1/auth/invites/accept" in logs, "request lines must be logged"
+    assert "/api/v1/auth/login" in logs and "/api/v1/auth/invites/accept" in logs, (
+        "request lines must be logged"
+    )
     for secret in (admin_password, new_password, token, token.split(".")[2], invite, "argon2"):
         assert secret not in logs

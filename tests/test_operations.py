@@ -29,7 +29,12 @@ async def test_ready_answers_503_naming_storage_when_it_is_down(
 ) -> None:
     if backend.settings.s3 is not None:
         closed = S3Settings(
-            endpoint="127.0.0.1:9", access_key="x", secret_key="y", bucket="b", region="us-east-1", secure=False
+            endpoint="127.0.0.1:9",
+            access_key="x",
+            secret_key="y",
+            bucket="b",
+            region="us-east-1",
+            secure=False,
         )
         broken = S3DocumentStore(closed)
     else:

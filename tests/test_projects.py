@@ -19,14 +19,22 @@ async def test_creator_becomes_lead_and_six_phases_exist(client: httpx.AsyncClie
     assert [p["phase"] for p in phases] == PHASES
     assert all(p["status"] == "not_started" and p["planned_level"] is None for p in phases)
     assert {m["user_id"]: m["role"] for m in members} == {
-        lead.id: "lead", world.people["researcher"].id: "researcher", world.people["co_researcher"].id: "co_researcher",
+        lead.id: "lead",
+        world.people["researcher"].id: "researcher",
+        world.people["co_researcher"].id: "co_researcher",
     }
 
 
 async def test_norwegian_text_survives_the_round_trip(client: httpx.AsyncClient, world: World) -> None:
     text = "Å forstå pårørendes erfaringer – «bruker spør bruker» på sjukehus i Førde"
-    await client.patch(f"/api/v1/projects/{world.project_id}", json={"summary": text}, headers=world.people["lead"].headers)
-    project = (await client.get(f"/api/v1/projects/{world.project_id}", headers=world.people["co_researcher"].headers)).json()
+    await client.patch(
+        f"/api/v1/projects/{world.project_id}", json={"summary": text}, headers=world.people["lead"].headers
+    )
+    project = (
+        await client.get(
+            f"/api/v1/projects/{world.project_id}", headers=world.people["co_researcher"].headers
+        )
+    ).json()
     assert project["summary"] == text
 
 
@@ -43,7 +51,9 @@ async def test_lists_show_only_visible_projects(client: httpx.AsyncClient, world
     assert await titles("admin") == both
 
 
-async def test_a_new_user_without_projects_sees_an_empty_list(client: httpx.AsyncClient, world: World) -> None:
+async def test_a_new_user_without_projects_sees_an_empty_list(
+    client: httpx.AsyncClient, world: World
+) -> None:
     newcomer = await make_person(client, "co_researcher", "Nykommer")
     page = (await client.get("/api/v1/projects", headers=newcomer.headers)).json()
     assert page == {"items": [], "next_cursor": None}
@@ -55,7 +65,9 @@ async def test_project_pages_are_stable_under_inserts(client: httpx.AsyncClient,
         await create_project(client, leader, f"Prosjekt {number}")
     first = (await client.get("/api/v1/projects?limit=2", headers=leader.headers)).json()
     await create_project(client, leader, "Kom inn midt i bla-gjennom")
-    rest = (await client.get(f"/api/v1/projects?limit=200&cursor={first['next_cursor']}", headers=leader.headers)).json()
+    rest = (
+        await client.get(f"/api/v1/projects?limit=200&cursor={first['next_cursor']}", headers=leader.headers)
+    ).json()
     ids = [p["id"] for p in first["items"] + rest["items"]]
     assert len(ids) == len(set(ids)) == 6
     assert rest["next_cursor"] is None
@@ -76,8 +88,12 @@ async def test_invalid_project_is_refused_with_field_errors(
     client: httpx.AsyncClient, world: World, body: dict, field: str
 ) -> None:
     payload = {
-        "title": "T", "funder": "Helse Sør-Øst", "grant_reference": "HSØ-1",
-        "starts_on": "2026-01-01", "ends_on": "2026-12-31", **body,
+        "title": "T",
+        "funder": "Helse Sør-Øst",
+        "grant_reference": "HSØ-1",
+        "starts_on": "2026-01-01",
+        "ends_on": "2026-12-31",
+        **body,
     }
     response = await client.post("/api/v1/projects", json=payload, headers=world.people["lead"].headers)
     assert response.status_code in (400, 422)
@@ -98,15 +114,23 @@ async def test_the_only_lead_cannot_leave_or_be_demoted(client: httpx.AsyncClien
     lead = world.people["lead"]
     member_url = f"/api/v1/projects/{world.project_id}/members/{lead.id}"
     assert (await client.delete(member_url, headers=lead.headers)).status_code == 409
-    assert (await client.put(member_url, json={"role": "researcher"}, headers=lead.headers)).status_code == 409
+    assert (
+        await client.put(member_url, json={"role": "researcher"}, headers=lead.headers)
+    ).status_code == 409
     await add_member(client, lead, world.project_id, world.people["researcher"], "lead")
-    assert (await client.put(member_url, json={"role": "researcher"}, headers=lead.headers)).status_code == 200
+    assert (
+        await client.put(member_url, json={"role": "researcher"}, headers=lead.headers)
+    ).status_code == 200
 
 
-async def test_a_co_researcher_account_can_only_be_a_co_researcher_member(client: httpx.AsyncClient, world: World) -> None:
+async def test_a_co_researcher_account_can_only_be_a_co_researcher_member(
+    client: httpx.AsyncClient, world: World
+) -> None:
     target = world.people["other_co_researcher"]
     response = await client.put(
-        f"/api/v1/projects/{world.project_id}/members/{target.id}", json={"role": "lead"}, headers=world.people["lead"].headers
+        f"/api/v1/projects/{world.project_id}/members/{target.id}",
+        json={"role": "lead"},
+        headers=world.people["lead"].headers,
     )
     assert response.status_code == 422
 
@@ -114,7 +138,8 @@ async def test_a_co_researcher_account_can_only_be_a_co_researcher_member(client
 async def test_adding_an_unknown_user_is_404(client: httpx.AsyncClient, world: World) -> None:
     response = await client.put(
         f"/api/v1/projects/{world.project_id}/members/00000000-0000-0000-0000-000000000000",
-        json={"role": "researcher"}, headers=world.people["lead"].headers,
+        json={"role": "researcher"},
+        headers=world.people["lead"].headers,
     )
     assert response.status_code == 404
 
@@ -122,7 +147,9 @@ async def test_adding_an_unknown_user_is_404(client: httpx.AsyncClient, world: W
 async def test_removed_member_loses_sight_of_the_project(client: httpx.AsyncClient, world: World) -> None:
     co = world.people["co_researcher"]
     url = f"/api/v1/projects/{world.project_id}"
-    assert (await client.delete(f"{url}/members/{co.id}", headers=world.people["lead"].headers)).status_code == 204
+    assert (
+        await client.delete(f"{url}/members/{co.id}", headers=world.people["lead"].headers)
+    ).status_code == 204
     assert (await client.get(url, headers=co.headers)).status_code == 404
 
 
@@ -130,7 +157,8 @@ async def test_phase_is_planned_by_the_lead(client: httpx.AsyncClient, world: Wo
     url = f"/api/v1/projects/{world.project_id}/phases"
     lead = world.people["lead"]
     updated = await client.patch(
-        f"{url}/analysis", json={"planned_level": "collaborate", "status": "ongoing", "notes": "Analyseverksted i mars"},
+        f"{url}/analysis",
+        json={"planned_level": "collaborate", "status": "ongoing", "notes": "Analyseverksted i mars"},
         headers=lead.headers,
     )
     unknown = await client.patch(f"{url}/brainstorm", json={"status": "ongoing"}, headers=lead.headers)
@@ -138,17 +166,28 @@ async def test_phase_is_planned_by_the_lead(client: httpx.AsyncClient, world: Wo
 
     assert updated.status_code == 200
     assert updated.json() | {"updated_at": None} == {
-        "phase": "analysis", "position": 5, "planned_level": "collaborate", "status": "ongoing",
-        "notes": "Analyseverksted i mars", "updated_at": None,
+        "phase": "analysis",
+        "position": 5,
+        "planned_level": "collaborate",
+        "status": "ongoing",
+        "notes": "Analyseverksted i mars",
+        "updated_at": None,
     }
     assert unknown.status_code == 404
     assert bad_level.status_code == 400
 
 
 async def test_project_changes_are_audited(client: httpx.AsyncClient, world: World) -> None:
-    await client.patch(f"/api/v1/projects/{world.project_id}", json={"title": "Nytt navn"}, headers=world.people["lead"].headers)
+    await client.patch(
+        f"/api/v1/projects/{world.project_id}",
+        json={"title": "Nytt navn"},
+        headers=world.people["lead"].headers,
+    )
     rows = (
-        await client.get(f"/api/v1/audit?entity=project&entity_id={world.project_id}", headers=world.people["admin"].headers)
+        await client.get(
+            f"/api/v1/audit?entity=project&entity_id={world.project_id}",
+            headers=world.people["admin"].headers,
+        )
     ).json()["items"]
     actions = [row["action"] for row in rows]
     assert actions[0] == "project.update"

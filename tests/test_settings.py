@@ -60,7 +60,11 @@ def test_postgres_requires_data_keys() -> None:
 def test_invalid_value_names_the_variable(name: str, value: str, message: str) -> None:
     env = pg_env(**{name: value})
     if name == "COSEARCH_S3_SECURE":
-        env |= {"COSEARCH_S3_ENDPOINT": "s3:9000", "COSEARCH_S3_ACCESS_KEY": "a", "COSEARCH_S3_SECRET_KEY": "b"}
+        env |= {
+            "COSEARCH_S3_ENDPOINT": "s3:9000",
+            "COSEARCH_S3_ACCESS_KEY": "a",
+            "COSEARCH_S3_SECRET_KEY": "b",
+        }
     if name == "COSEARCH_ADMIN_EMAIL":
         env["COSEARCH_ADMIN_PASSWORD"] = "Et-langt-admin-passord"
     with pytest.raises(SettingsError) as caught:

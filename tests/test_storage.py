@@ -8,7 +8,7 @@ import socket
 import time
 import tracemalloc
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -26,7 +26,7 @@ from coresearch.lib.storage import (
     StorageUnavailable,
 )
 from coresearch.settings import S3Settings
-from tests.seaweed import remove_bucket, s3_from_environment, start_seaweedfs
+from tests.seaweed import remove_bucket
 
 MiB = 1024 * 1024
 MEMORY_BOUND = 24 * MiB
@@ -46,37 +46,20 @@ HOSTILE_KEYS = [
 ]
 
 
-@pytest.fixture(scope="session")
-def seaweed_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Settings]:
-    """S3 settings for the session: COSEARCH_TEST_S3_ENDPOINT, or a SeaweedFS started here."""
-    given = s3_from_environment()
-    if given is not None:
-        yield given
-        remove_bucket(given)
-        return
-    server = start_seaweedfs(tmp_path_factory.mktemp("seaweedfs"))
-    try:
-        yield server.settings()
-    finally:
-        server.stop()
-
-
 @pytest.fixture(params=["local", "s3"])
 async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[DocumentStore]:
     """A ready store of each kind: a fresh folder, or the session's bucket."""
     if request.param == "local":
         document_store: DocumentStore = LocalDocumentStore(tmp_path / "documents")
     else:
-        document_store = S3DocumentStore(request.getfixturevalue("seaweed_server"))
+        document_store = S3DocumentStore(request.getfixturevalue("s3_settings"))
     await document_store.ensure_ready()
     yield document_store
     await document_store.close()
 
 
 @pytest.fixture(params=["local", "s3"])
-async def broken_store(
-    request: pytest.FixtureRequest, tmp_path: Path
-) -> AsyncIterator[DocumentStore]:
+async def broken_store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[DocumentStore]:
     """A store whose backend is gone: a folder that is a file, or S3 on a closed port."""
     if request.param == "local":
         not_a_folder = tmp_path / "documents"
@@ -197,9 +180,7 @@ async def test_upload_of_exactly_max_bytes_is_accepted(store: DocumentStore, pre
 
 
 @pytest.mark.parametrize("size", [1500, 13 * MiB], ids=["one-part", "multipart"])
-async def test_too_large_upload_leaves_no_object(
-    store: DocumentStore, prefix: str, size: int
-) -> None:
+async def test_too_large_upload_leaves_no_object(store: DocumentStore, prefix: str, size: int) -> None:
     limit = size - 500
     data = os.urandom(size)
 
@@ -232,23 +213,17 @@ async def test_failing_source_leaves_no_object(
         assert [path for path in tmp_path.rglob("*") if path.is_file()] == []
 
 
-async def test_too_large_upload_keeps_the_previous_object(
-    store: DocumentStore, prefix: str
-) -> None:
+async def test_too_large_upload_keeps_the_previous_object(store: DocumentStore, prefix: str) -> None:
     old = os.urandom(100)
     await store.put(prefix + "doc", chunks_of(old), content_type="x/y")
 
     with pytest.raises(ObjectTooLarge):
-        await store.put(
-            prefix + "doc", chunks_of(os.urandom(300)), content_type="x/y", max_bytes=200
-        )
+        await store.put(prefix + "doc", chunks_of(os.urandom(300)), content_type="x/y", max_bytes=200)
 
     assert await read_all(await store.get(prefix + "doc")) == old
 
 
-async def test_presigned_url_downloads_the_object_on_s3_only(
-    store: DocumentStore, prefix: str
-) -> None:
+async def test_presigned_url_downloads_the_object_on_s3_only(store: DocumentStore, prefix: str) -> None:
     data = os.urandom(5000)
     await store.put(prefix + "doc", chunks_of(data), content_type="application/octet-stream")
 
@@ -328,8 +303,8 @@ async def test_unusable_storage_is_reported_quickly(broken_store: DocumentStore)
     assert time.monotonic() - started < 5
 
 
-async def test_wrong_s3_secret_is_unavailable(seaweed_server: S3Settings) -> None:
-    wrong = msgspec.structs.replace(seaweed_server, secret_key="wrong-" + seaweed_server.secret_key)
+async def test_wrong_s3_secret_is_unavailable(s3_settings: S3Settings) -> None:
+    wrong = msgspec.structs.replace(s3_settings, secret_key="wrong-" + s3_settings.secret_key)
     store = S3DocumentStore(wrong)
 
     with pytest.raises(StorageUnavailable, match="SignatureDoesNotMatch|AccessDenied"):
@@ -337,8 +312,8 @@ async def test_wrong_s3_secret_is_unavailable(seaweed_server: S3Settings) -> Non
     await store.close()
 
 
-async def test_ensure_ready_creates_a_missing_bucket(seaweed_server: S3Settings) -> None:
-    settings = msgspec.structs.replace(seaweed_server, bucket=f"ready-{uuid.uuid4().hex[:12]}")
+async def test_ensure_ready_creates_a_missing_bucket(s3_settings: S3Settings) -> None:
+    settings = msgspec.structs.replace(s3_settings, bucket=f"ready-{uuid.uuid4().hex[:12]}")
     store = S3DocumentStore(settings)
 
     with pytest.raises(StorageUnavailable, match="does not exist"):

@@ -128,12 +128,8 @@ class ApplicationCore(InitPluginProtocol):
         app_config.middleware[:0] = [request_id_middleware, metrics.middleware]
         app_config.plugins.extend(
             [
-                StructlogPlugin(
-                    config=structlog_config(level=settings.log_level, as_json=settings.log_json)
-                ),
-                ProblemDetailsPlugin(
-                    problem_details_config((db.DatabaseUnavailable, StorageUnavailable))
-                ),
+                StructlogPlugin(config=structlog_config(level=settings.log_level, as_json=settings.log_json)),
+                ProblemDetailsPlugin(problem_details_config((db.DatabaseUnavailable, StorageUnavailable))),
             ]
         )
         app_config.openapi_config = _openapi_config()

@@ -135,10 +135,7 @@ def _embedded_secrets(data_dir: Path) -> dict[str, str]:
     path = data_dir / SECRETS_FILE
     if not path.exists():
         data_dir.mkdir(parents=True, exist_ok=True)
-        content = (
-            f"{PREFIX}SECRET_KEY={secrets.token_urlsafe(48)}\n"
-            f"{PREFIX}DATA_KEYS={new_data_key()}\n"
-        )
+        content = f"{PREFIX}SECRET_KEY={secrets.token_urlsafe(48)}\n{PREFIX}DATA_KEYS={new_data_key()}\n"
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(content)
@@ -163,9 +160,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """
     env = dict(os.environ if environ is None else environ)
     data_dir = Path(_get(env, "DATA_DIR") or "./data").expanduser().resolve()
-    database_url = _parse_database_url(
-        _get(env, "DATABASE_URL") or f"sqlite:///{data_dir / 'coresearch.db'}"
-    )
+    database_url = _parse_database_url(_get(env, "DATABASE_URL") or f"sqlite:///{data_dir / 'coresearch.db'}")
     embedded = database_url.startswith("sqlite")
 
     if embedded and (_get(env, "SECRET_KEY") is None or _get(env, "DATA_KEYS") is None):
@@ -216,7 +211,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     admin_email = _get(env, "ADMIN_EMAIL")
     admin_password = _get(env, "ADMIN_PASSWORD")
     if (admin_email is None) != (admin_password is None):
-        given, missing = ("ADMIN_EMAIL", "ADMIN_PASSWORD") if admin_email else ("ADMIN_PASSWORD", "ADMIN_EMAIL")
+        given, missing = (
+            ("ADMIN_EMAIL", "ADMIN_PASSWORD") if admin_email else ("ADMIN_PASSWORD", "ADMIN_EMAIL")
+        )
         raise SettingsError(f"{PREFIX}{missing}: required when {PREFIX}{given} is set")
     if admin_email is not None and "@" not in admin_email:
         raise SettingsError(f"{PREFIX}ADMIN_EMAIL: not an e-mail address: {admin_email!r}")

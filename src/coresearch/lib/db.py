@@ -88,10 +88,10 @@ async def close_database(engine: Engine) -> None:
         await engine.close_connection_pool()
 
 
-async def ping(engine: Engine, timeout: float = 3.0) -> None:
+async def ping(engine: Engine, seconds: float = 3.0) -> None:
     """Run a trivial query; raise DatabaseUnavailable if it fails or takes too long."""
     try:
-        with anyio.fail_after(timeout):
+        with anyio.fail_after(seconds):
             await engine.run_ddl("SELECT 1")
     except Exception as exc:  # any failure here means "not ready"
         raise DatabaseUnavailable(f"{type(exc).__name__}: {exc}") from exc

@@ -283,9 +283,7 @@ class _Multipart:
                     self.upload_id,
                 )
             except StorageError:
-                logger.warning(
-                    "Could not abort the multipart upload of %s", self.key, exc_info=True
-                )
+                logger.warning("Could not abort the multipart upload of %s", self.key, exc_info=True)
 
 
 class S3DocumentStore:
@@ -318,9 +316,7 @@ class S3DocumentStore:
             maxsize=max_threads,
             cert_reqs="CERT_REQUIRED",
             ca_certs=os.environ.get("SSL_CERT_FILE") or certifi.where(),
-            retries=urllib3.Retry(
-                total=1, backoff_factor=0.2, status_forcelist=(500, 502, 503, 504)
-            ),
+            retries=urllib3.Retry(total=1, backoff_factor=0.2, status_forcelist=(500, 502, 503, 504)),
         )
         self._client = Minio(
             settings.endpoint,
@@ -333,9 +329,7 @@ class S3DocumentStore:
 
     async def _call(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         try:
-            return await anyio.to_thread.run_sync(
-                partial(function, *args, **kwargs), limiter=self._limiter
-            )
+            return await anyio.to_thread.run_sync(partial(function, *args, **kwargs), limiter=self._limiter)
         except S3Error as error:
             if error.code in _NOT_FOUND_CODES:
                 raise ObjectNotFound(error.object_name or "") from error
@@ -385,9 +379,7 @@ class S3DocumentStore:
         )
         return _Multipart(self, key, upload_id)
 
-    async def _put_single(
-        self, key: str, data: bytearray, content_type: str, sha256: str
-    ) -> str | None:
+    async def _put_single(self, key: str, data: bytearray, content_type: str, sha256: str) -> str | None:
         headers = {"Content-Type": content_type, SHA256_META: sha256}
         result = await self._call(self._client._put_object, self._bucket, key, data, headers)
         return result.etag or None

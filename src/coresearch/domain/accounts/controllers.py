@@ -27,11 +27,14 @@ class AuthController(Controller):
     tags = ["accounts"]
 
     @post("/login", operation_id="auth_login", exclude_from_auth=True, status_code=HTTP_200_OK)
-    async def login(self, data: JSONBody[s.LoginRequest], request: Request, settings: NamedDependency[Settings]
+    async def login(
+        self, data: JSONBody[s.LoginRequest], request: Request, settings: NamedDependency[Settings]
     ) -> s.TokenResponse:
         """Exchange e-mail and password for a bearer token (rate limited)."""
         address = request.client.host if request.client else "unknown"
-        return await service.login(email=data.email, password=data.password, client_address=address, settings=settings)
+        return await service.login(
+            email=data.email, password=data.password, client_address=address, settings=settings
+        )
 
     @post("/logout", operation_id="auth_logout", status_code=HTTP_204_NO_CONTENT)
     async def logout(self, request: Request[s.Principal, object, object]) -> None:
@@ -44,11 +47,18 @@ class AuthController(Controller):
         return await service.get_user(user_id=request.user.id)
 
     @post("/password", operation_id="auth_change_password", status_code=HTTP_204_NO_CONTENT)
-    async def change_password(self, data: JSONBody[s.PasswordChange], request: Request[s.Principal, object, object]) -> None:
+    async def change_password(
+        self, data: JSONBody[s.PasswordChange], request: Request[s.Principal, object, object]
+    ) -> None:
         """Change one's own password; every other token of the user is revoked."""
         await service.change_password(principal=request.user, data=data)
 
-    @post("/invites/accept", operation_id="auth_accept_invite", exclude_from_auth=True, status_code=HTTP_204_NO_CONTENT)
+    @post(
+        "/invites/accept",
+        operation_id="auth_accept_invite",
+        exclude_from_auth=True,
+        status_code=HTTP_204_NO_CONTENT,
+    )
     async def accept_invite(self, data: JSONBody[s.InviteAcceptance]) -> None:
         """Set a first password with the one-time invite token."""
         await service.accept_invite(data=data)
@@ -62,7 +72,9 @@ class UsersController(Controller):
     guards = [admin_only]
 
     @post("/", operation_id="users_create")
-    async def create_user(self, data: JSONBody[s.UserCreate], request: Request[s.Principal, object, object]) -> s.UserCreated:
+    async def create_user(
+        self, data: JSONBody[s.UserCreate], request: Request[s.Principal, object, object]
+    ) -> s.UserCreated:
         """Create a user; without a password the answer carries a one-time invite token."""
         return await service.create_user(actor=service.actor_of(request.user), data=data)
 
@@ -83,7 +95,10 @@ class UsersController(Controller):
 
     @patch("/{user_id:uuid}", operation_id="users_update")
     async def update_user(
-        self, user_id: FromPath[UUID], data: JSONBody[s.UserUpdate], request: Request[s.Principal, object, object]
+        self,
+        user_id: FromPath[UUID],
+        data: JSONBody[s.UserUpdate],
+        request: Request[s.Principal, object, object],
     ) -> s.User:
         """Change a user's e-mail, name, role or active state."""
         return await service.update_user(actor=service.actor_of(request.user), user_id=user_id, data=data)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
 import msgspec
 
-from coresearch.domain.accounts import throttle
 from coresearch.domain.accounts import schemas as s
+from coresearch.domain.accounts import throttle
 from coresearch.domain.accounts.tables import Invite, Role, User
 from coresearch.domain.accounts.tokens import issue_token, revoke_tokens
 from coresearch.domain.audit import service as audit
@@ -33,7 +33,7 @@ def normalise_email(email: str) -> str:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _snapshot(row: dict[str, Any]) -> dict[str, Any]:
@@ -102,11 +102,15 @@ async def create_user(*, actor: Actor, data: s.UserCreate) -> s.UserCreated:
         )
         await user.save()
         row = user.to_dict()
-        await audit.record(actor=actor, action="user.create", entity="user", entity_id=user.id, after=_snapshot(row))
+        await audit.record(
+            actor=actor, action="user.create", entity="user", entity_id=user.id, after=_snapshot(row)
+        )
         expires_at = None
         if invite_token is not None:
             expires_at = now + INVITE_LIFETIME
-            await Invite.insert(Invite(user=user.id, token_hash=_hash_invite(invite_token), expires_at=expires_at))
+            await Invite.insert(
+                Invite(user=user.id, token_hash=_hash_invite(invite_token), expires_at=expires_at)
+            )
             await audit.record(actor=actor, action="invite.create", entity="user", entity_id=user.id)
     created = to_schema(row)
     return s.UserCreated(
@@ -162,8 +166,12 @@ async def update_user(*, actor: Actor, user_id: UUID, data: s.UserUpdate) -> s.U
             await User.update(changes).where(User.id == user_id)
             after = await User.select().where(User.id == user_id).first()
             await audit.record(
-                actor=actor, action="user.update", entity="user", entity_id=user_id,
-                before=_snapshot(row), after=_snapshot(after),
+                actor=actor,
+                action="user.update",
+                entity="user",
+                entity_id=user_id,
+                before=_snapshot(row),
+                after=_snapshot(after),
             )
             if changes.get(User.is_active) is False:
                 await revoke_tokens(user_id=user_id)
@@ -183,7 +191,12 @@ async def login(*, email: str, password: str, client_address: str, settings: Set
     await throttle.clear(keys[0])
     async with transaction():
         token, ttl = await issue_token(user_id=row["id"], settings=settings)
-        await audit.record(actor=Actor(id=row["id"], role=row["role"]), action="auth.login", entity="user", entity_id=row["id"])
+        await audit.record(
+            actor=Actor(id=row["id"], role=row["role"]),
+            action="auth.login",
+            entity="user",
+            entity_id=row["id"],
+        )
     return s.TokenResponse(access_token=token, expires_in=ttl)
 
 
@@ -193,7 +206,9 @@ async def logout(*, principal: s.Principal) -> None:
 
     async with transaction():
         await AuthToken.update({AuthToken.revoked_at: _now()}).where(AuthToken.id == principal.token_id)
-        await audit.record(actor=actor_of(principal), action="auth.logout", entity="user", entity_id=principal.id)
+        await audit.record(
+            actor=actor_of(principal), action="auth.logout", entity="user", entity_id=principal.id
+        )
 
 
 async def change_password(*, principal: s.Principal, data: s.PasswordChange) -> None:
@@ -213,8 +228,12 @@ async def change_password(*, principal: s.Principal, data: s.PasswordChange) -> 
         ).where(User.id == principal.id)
         await revoke_tokens(user_id=principal.id, keep=principal.token_id)
         await audit.record(
-            actor=actor_of(principal), action="user.password_change", entity="user", entity_id=principal.id,
-            before={"password_hash": row["password_hash"]}, after={"password_hash": new_hash},
+            actor=actor_of(principal),
+            action="user.password_change",
+            entity="user",
+            entity_id=principal.id,
+            before={"password_hash": row["password_hash"]},
+            after={"password_hash": new_hash},
         )
 
 
@@ -244,8 +263,11 @@ async def accept_invite(*, data: s.InviteAcceptance) -> None:
         ).where(User.id == invite["user"])
         user_row = await User.select(User.role).where(User.id == invite["user"]).first()
         await audit.record(
-            actor=Actor(id=invite["user"], role=user_row["role"]), action="invite.accept",
-            entity="user", entity_id=invite["user"], after={"password_hash": new_hash},
+            actor=Actor(id=invite["user"], role=user_row["role"]),
+            action="invite.accept",
+            entity="user",
+            entity_id=invite["user"],
+            after={"password_hash": new_hash},
         )
 
 
@@ -259,7 +281,9 @@ async def admin_exists() -> bool:
     return await User.exists().where((User.role == Role.admin.value) & (User.is_active == True))  # noqa: E712
 
 
-async def create_user_from_cli(*, email: str, full_name: str, role: Role, password: str | None) -> s.UserCreated:
+async def create_user_from_cli(
+    *, email: str, full_name: str, role: Role, password: str | None
+) -> s.UserCreated:
     """Create a user on behalf of the operator (audited as the system)."""
     raw = {"email": email, "full_name": full_name.strip() or email, "role": role.value, "password": password}
     try:
@@ -284,7 +308,11 @@ async def ensure_first_admin(*, email: str | None, password: str | None) -> tupl
         password = generated
     existing = await find_user_by_email(email=email)
     if existing is not None:
-        await update_user(actor=SYSTEM, user_id=existing["id"], data=s.UserUpdate(role=Role.admin, is_active=True))
+        await update_user(
+            actor=SYSTEM, user_id=existing["id"], data=s.UserUpdate(role=Role.admin, is_active=True)
+        )
         return existing["email"], None
-    created = await create_user_from_cli(email=email, full_name="Administrator", role=Role.admin, password=password)
+    created = await create_user_from_cli(
+        email=email, full_name="Administrator", role=Role.admin, password=password
+    )
     return created.email, generated

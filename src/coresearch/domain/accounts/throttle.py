@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from coresearch.domain.accounts.tables import LoginThrottle
 from coresearch.lib.problems import RateLimited
@@ -30,18 +30,20 @@ def _limit(key: str) -> int:
 
 async def check(keys: list[str]) -> None:
     """Answer 429 with Retry-After when any key is locked out."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     rows = await LoginThrottle.select().where(
         LoginThrottle.key.is_in(keys) & (LoginThrottle.locked_until > now)
     )
     if rows:
         wait = max(row["locked_until"] for row in rows) - now
-        raise RateLimited("Too many sign-in attempts; try again later", retry_after=int(wait.total_seconds()) + 1)
+        raise RateLimited(
+            "Too many sign-in attempts; try again later", retry_after=int(wait.total_seconds()) + 1
+        )
 
 
 async def record_failure(keys: list[str]) -> None:
     """Count a failed attempt against each key, locking a key that reaches its limit."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     for key in keys:
         row = await LoginThrottle.objects().where(LoginThrottle.key == key).first()
         if row is None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -21,7 +21,7 @@ PUBLIC_PATHS = ["^/health/", "^/metrics", "^/schema"]
 
 async def issue_token(*, user_id: UUID, settings: Settings) -> tuple[str, int]:
     """Record a new token for the user and return it encoded, with its lifetime in seconds."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     ttl = settings.token_ttl_seconds
     token_id = uuid4()
     await AuthToken.insert(
@@ -54,7 +54,7 @@ async def principal_for_token(token: Token, _: ASGIConnection[Any, Any, Any, Any
             (AuthToken.id == token_id)
             & (AuthToken.user == user_id)
             & AuthToken.revoked_at.is_null()
-            & (AuthToken.expires_at > datetime.now(timezone.utc))
+            & (AuthToken.expires_at > datetime.now(UTC))
             & (AuthToken.user.is_active == True)  # noqa: E712
         )
         .first()
@@ -84,7 +84,7 @@ def jwt_auth(settings: Settings) -> JWTAuth[Principal]:
 
 async def revoke_tokens(*, user_id: UUID, keep: UUID | None = None) -> None:
     """Revoke every live token of a user, except `keep`."""
-    query = AuthToken.update({AuthToken.revoked_at: datetime.now(timezone.utc)}).where(
+    query = AuthToken.update({AuthToken.revoked_at: datetime.now(UTC)}).where(
         (AuthToken.user == user_id) & AuthToken.revoked_at.is_null()
     )
     if keep is not None:

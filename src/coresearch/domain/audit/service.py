@@ -15,8 +15,16 @@ from coresearch.lib.pagination import Page, check_limit, decode_datetime_cursor,
 MASK = "***"
 SENSITIVE_FIELDS = frozenset(
     {
-        "password", "password_hash", "token", "token_hash", "access_token", "invite_token",
-        "national_id", "bank_account", "experience_summary", "benefit_status",
+        "password",
+        "password_hash",
+        "token",
+        "token_hash",
+        "access_token",
+        "invite_token",
+        "national_id",
+        "bank_account",
+        "experience_summary",
+        "benefit_status",
     }
 )
 

@@ -56,9 +56,11 @@ async def project_access(
     """
     if not await Project.exists().where(Project.id == project_id):
         raise NotFound("No such project")
-    row = await Membership.select(Membership.role).where(
-        (Membership.project == project_id) & (Membership.user == principal.id)
-    ).first()
+    row = (
+        await Membership.select(Membership.role)
+        .where((Membership.project == project_id) & (Membership.user == principal.id))
+        .first()
+    )
     access = ProjectAccess(
         project_id=project_id,
         member_role=MemberRole(row["role"]) if row else None,

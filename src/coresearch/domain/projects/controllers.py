@@ -49,7 +49,9 @@ class ProjectsController(Controller):
         return await service.get_project(principal=request.user, project_id=project_id)
 
     @patch("/{project_id:uuid}", operation_id="projects_update")
-    async def update_project(self, project_id: ProjectId, data: JSONBody[s.ProjectUpdate], request: AuthedRequest) -> s.Project:
+    async def update_project(
+        self, project_id: ProjectId, data: JSONBody[s.ProjectUpdate], request: AuthedRequest
+    ) -> s.Project:
         """Change a project (lead); status moves planning → active → completed → archived."""
         return await service.update_project(principal=request.user, project_id=project_id, data=data)
 
@@ -60,13 +62,25 @@ class ProjectsController(Controller):
 
     @put("/{project_id:uuid}/members/{user_id:uuid}", operation_id="project_members_put")
     async def put_member(
-        self, project_id: ProjectId, user_id: FromPath[UUID], data: JSONBody[s.MemberPut], request: AuthedRequest
+        self,
+        project_id: ProjectId,
+        user_id: FromPath[UUID],
+        data: JSONBody[s.MemberPut],
+        request: AuthedRequest,
     ) -> s.Member:
         """Add a member or change their role (lead)."""
-        return await service.put_member(principal=request.user, project_id=project_id, user_id=user_id, data=data)
+        return await service.put_member(
+            principal=request.user, project_id=project_id, user_id=user_id, data=data
+        )
 
-    @delete("/{project_id:uuid}/members/{user_id:uuid}", operation_id="project_members_delete", status_code=HTTP_204_NO_CONTENT)
-    async def remove_member(self, project_id: ProjectId, user_id: FromPath[UUID], request: AuthedRequest) -> None:
+    @delete(
+        "/{project_id:uuid}/members/{user_id:uuid}",
+        operation_id="project_members_delete",
+        status_code=HTTP_204_NO_CONTENT,
+    )
+    async def remove_member(
+        self, project_id: ProjectId, user_id: FromPath[UUID], request: AuthedRequest
+    ) -> None:
         """Remove a member (lead)."""
         await service.remove_member(principal=request.user, project_id=project_id, user_id=user_id)
 
@@ -77,7 +91,13 @@ class ProjectsController(Controller):
 
     @patch("/{project_id:uuid}/phases/{phase:str}", operation_id="project_phases_update")
     async def update_phase(
-        self, project_id: ProjectId, phase: FromPath[str], data: JSONBody[s.ProjectPhaseUpdate], request: AuthedRequest
+        self,
+        project_id: ProjectId,
+        phase: FromPath[str],
+        data: JSONBody[s.ProjectPhaseUpdate],
+        request: AuthedRequest,
     ) -> s.ProjectPhase:
         """Plan or record one phase (lead)."""
-        return await service.update_phase(principal=request.user, project_id=project_id, phase=phase, data=data)
+        return await service.update_phase(
+            principal=request.user, project_id=project_id, phase=phase, data=data
+        )

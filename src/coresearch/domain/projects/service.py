@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -17,7 +17,6 @@ from coresearch.domain.projects.access import (
     LEAD_ONLY,
     STAFF,
     has_oversight,
-    member_project_ids,
     project_access,
 )
 from coresearch.domain.projects.tables import (
@@ -38,13 +37,20 @@ NEXT_STATUS = {
     ProjectStatus.completed: ProjectStatus.archived,
 }
 PROJECT_FIELDS = (
-    "title", "summary", "funder", "grant_reference", "ethics_reference", "starts_on", "ends_on",
-    "involvement_budget_ore", "status",
+    "title",
+    "summary",
+    "funder",
+    "grant_reference",
+    "ethics_reference",
+    "starts_on",
+    "ends_on",
+    "involvement_budget_ore",
+    "status",
 )
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _to_project(row: dict[str, Any], my_role: MemberRole | None = None) -> s.Project:
@@ -65,15 +71,23 @@ async def create_project(*, principal: Principal, data: s.ProjectCreate) -> s.Pr
     _check_dates(data.starts_on, data.ends_on)
     async with transaction():
         now = _now()
-        project = Project(**msgspec.structs.asdict(data), created_by=principal.id, created_at=now, updated_at=now)
+        project = Project(
+            **msgspec.structs.asdict(data), created_by=principal.id, created_at=now, updated_at=now
+        )
         await project.save()
         await Membership.insert(Membership(project=project.id, user=principal.id, role=MemberRole.lead.value))
         await ProjectPhase.insert(
-            *[ProjectPhase(project=project.id, phase=phase.value, position=index) for index, phase in enumerate(Phase, 1)]
+            *[
+                ProjectPhase(project=project.id, phase=phase.value, position=index)
+                for index, phase in enumerate(Phase, 1)
+            ]
         )
         row = await Project.select().where(Project.id == project.id).first()
         await audit.record(
-            actor=actor_of(principal), action="project.create", entity="project", entity_id=project.id,
+            actor=actor_of(principal),
+            action="project.create",
+            entity="project",
+            entity_id=project.id,
             after={name: row[name] for name in PROJECT_FIELDS},
         )
     return _to_project(row, MemberRole.lead)
@@ -93,7 +107,9 @@ async def list_projects(
     check_limit(limit)
     memberships = {
         row["project"]: MemberRole(row["role"])
-        for row in await Membership.select(Membership.project, Membership.role).where(Membership.user == principal.id)
+        for row in await Membership.select(Membership.project, Membership.role).where(
+            Membership.user == principal.id
+        )
     }
     query = Project.select().order_by(Project.created_at, Project.id)
     if not has_oversight(principal):
@@ -106,13 +122,17 @@ async def list_projects(
         at, last_id = decode_datetime_cursor(cursor)
         query = query.where((Project.created_at > at) | ((Project.created_at == at) & (Project.id > last_id)))
     rows = await query.limit(limit + 1)
-    return page_of(rows, limit, sort_key="created_at", convert=lambda row: _to_project(row, memberships.get(row["id"])))
+    return page_of(
+        rows, limit, sort_key="created_at", convert=lambda row: _to_project(row, memberships.get(row["id"]))
+    )
 
 
 async def update_project(*, principal: Principal, project_id: UUID, data: s.ProjectUpdate) -> s.Project:
     """Change a project (lead); status moves one step forward only."""
     access = await project_access(principal=principal, project_id=project_id, allowed=LEAD_ONLY)
-    changes = {name: value for name, value in msgspec.structs.asdict(data).items() if value is not msgspec.UNSET}
+    changes = {
+        name: value for name, value in msgspec.structs.asdict(data).items() if value is not msgspec.UNSET
+    }
     async with transaction():
         before = await Project.select().where(Project.id == project_id).first()
         if "status" in changes:
@@ -126,8 +146,12 @@ async def update_project(*, principal: Principal, project_id: UUID, data: s.Proj
         after = await Project.select().where(Project.id == project_id).first()
         if changes:
             await audit.record(
-                actor=actor_of(principal), action="project.update", entity="project", entity_id=project_id,
-                before={n: before[n] for n in PROJECT_FIELDS}, after={n: after[n] for n in PROJECT_FIELDS},
+                actor=actor_of(principal),
+                action="project.update",
+                entity="project",
+                entity_id=project_id,
+                before={n: before[n] for n in PROJECT_FIELDS},
+                after={n: after[n] for n in PROJECT_FIELDS},
             )
     return _to_project(after, access.member_role)
 
@@ -166,9 +190,11 @@ async def put_member(*, principal: Principal, project_id: UUID, user_id: UUID, d
                 "A co-researcher account can only be a co-researcher member",
                 errors=[{"field": "role", "message": "must be co_researcher for this user"}],
             )
-        existing = await Membership.select().where(
-            (Membership.project == project_id) & (Membership.user == user_id)
-        ).first()
+        existing = (
+            await Membership.select()
+            .where((Membership.project == project_id) & (Membership.user == user_id))
+            .first()
+        )
         if existing is None:
             await Membership.insert(Membership(project=project_id, user=user_id, role=data.role.value))
         elif existing["role"] != data.role.value:
@@ -177,13 +203,18 @@ async def put_member(*, principal: Principal, project_id: UUID, user_id: UUID, d
             await Membership.update({Membership.role: data.role.value}).where(Membership.id == existing["id"])
         if existing is None or existing["role"] != data.role.value:
             await audit.record(
-                actor=actor_of(principal), action="project.member_put", entity="project", entity_id=project_id,
+                actor=actor_of(principal),
+                action="project.member_put",
+                entity="project",
+                entity_id=project_id,
                 before={"member": str(user_id), "role": existing["role"]} if existing else None,
                 after={"member": str(user_id), "role": data.role.value},
             )
-        row = await Membership.select(Membership.created_at).where(
-            (Membership.project == project_id) & (Membership.user == user_id)
-        ).first()
+        row = (
+            await Membership.select(Membership.created_at)
+            .where((Membership.project == project_id) & (Membership.user == user_id))
+            .first()
+        )
     return s.Member(user_id=user_id, full_name=user["full_name"], role=data.role, joined_at=row["created_at"])
 
 
@@ -191,16 +222,21 @@ async def remove_member(*, principal: Principal, project_id: UUID, user_id: UUID
     """Remove a member (lead); the only lead cannot be removed."""
     await project_access(principal=principal, project_id=project_id, allowed=LEAD_ONLY)
     async with transaction():
-        existing = await Membership.select().where(
-            (Membership.project == project_id) & (Membership.user == user_id)
-        ).first()
+        existing = (
+            await Membership.select()
+            .where((Membership.project == project_id) & (Membership.user == user_id))
+            .first()
+        )
         if existing is None:
             raise NotFound("No such member")
         if existing["role"] == MemberRole.lead.value and await _lead_count(project_id) == 1:
             raise Conflict("This is the project's only lead; make another lead first")
         await Membership.delete().where(Membership.id == existing["id"])
         await audit.record(
-            actor=actor_of(principal), action="project.member_remove", entity="project", entity_id=project_id,
+            actor=actor_of(principal),
+            action="project.member_remove",
+            entity="project",
+            entity_id=project_id,
             before={"member": str(user_id), "role": existing["role"]},
         )
 
@@ -212,7 +248,9 @@ def _to_phase(row: dict[str, Any]) -> s.ProjectPhase:
 async def list_phases(*, principal: Principal, project_id: UUID) -> list[s.ProjectPhase]:
     """Return the six phases of a project, in research order."""
     await project_access(principal=principal, project_id=project_id)
-    rows = await ProjectPhase.select().where(ProjectPhase.project == project_id).order_by(ProjectPhase.position)
+    rows = (
+        await ProjectPhase.select().where(ProjectPhase.project == project_id).order_by(ProjectPhase.position)
+    )
     return [_to_phase(row) for row in rows]
 
 
@@ -237,7 +275,11 @@ async def update_phase(
         if changes:
             fields = ("planned_level", "status", "notes")
             await audit.record(
-                actor=actor_of(principal), action=f"phase.update:{phase}", entity="project", entity_id=project_id,
-                before={f: before[f] for f in fields}, after={f: after[f] for f in fields},
+                actor=actor_of(principal),
+                action=f"phase.update:{phase}",
+                entity="project",
+                entity_id=project_id,
+                before={f: before[f] for f in fields},
+                after={f: after[f] for f in fields},
             )
     return _to_phase(after)
