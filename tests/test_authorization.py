@@ -5,61 +5,23 @@ Personas: anonymous; admin and research leader (oversight of all projects); the 
 researcher and co-researcher; a co-researcher of another project; a researcher outside it.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
-
 import httpx
 import pytest
 from litestar import Litestar
 from litestar.routes import HTTPRoute
 
-from tests.conftest import PASSWORD, World
-
-PERSONAS = (
-    "anonymous",
-    "admin",
-    "research_leader",
-    "lead",
-    "researcher",
-    "co_researcher",
-    "other_co_researcher",
-    "outsider",
+from tests import authz_involvement, authz_work
+from tests.authz_common import (
+    LEAD_ACTIONS,
+    PERSONAS,
+    PROJECT_BODY,
+    VISIBLE_TO_MEMBERS,
+    Case,
+    admin_only,
+    answers,
+    project_url,
 )
-
-
-@dataclass(frozen=True)
-class Case:
-    """How to call one route, and what each persona gets."""
-
-    url: Callable[[World], str]
-    expected: dict[str, int]
-    body: Callable[[str, World], Any] | None = None
-
-
-def answers(default: int, anonymous: int = 401, **overrides: int) -> dict[str, int]:
-    return {"anonymous": anonymous, **{p: default for p in PERSONAS[1:]}, **overrides}
-
-
-def admin_only(status: int) -> dict[str, int]:
-    return answers(403, admin=status)
-
-
-def project_url(suffix: str = "") -> Callable[[World], str]:
-    return lambda w: f"/api/v1/projects/{w.project_id}{suffix}"
-
-
-# Who sees the project: members and oversight; others get 404.
-VISIBLE_TO_MEMBERS = dict(other_co_researcher=404, outsider=404)
-LEAD_ACTIONS = dict(researcher=403, co_researcher=403, **VISIBLE_TO_MEMBERS)
-
-PROJECT_BODY = {
-    "title": "Nytt prosjekt",
-    "funder": "Helse Nord",
-    "grant_reference": "HN-1",
-    "starts_on": "2026-01-01",
-    "ends_on": "2026-12-31",
-}
+from tests.conftest import PASSWORD, World
 
 MATRIX: dict[tuple[str, str], Case] = {
     ("POST", "/api/v1/auth/login"): Case(
@@ -132,6 +94,8 @@ MATRIX: dict[tuple[str, str], Case] = {
         expected=answers(200, **LEAD_ACTIONS),
     ),
 }
+
+MATRIX |= authz_work.MATRIX | authz_involvement.MATRIX
 
 # Routes whose first successful call changes what the next persona sees: each persona gets a fresh
 # world for these (the DELETE would otherwise answer 404 after its first success).

@@ -24,8 +24,10 @@ from coresearch import __version__
 from coresearch.domain.accounts.controllers import AuthController, UsersController
 from coresearch.domain.accounts.tokens import jwt_auth
 from coresearch.domain.audit.controllers import AuditController
+from coresearch.domain.involvement import controllers as involvement_controllers
 from coresearch.domain.operations.controllers import HealthController
 from coresearch.domain.projects.controllers import ProjectsController
+from coresearch.domain.work import controllers as work_controllers
 from coresearch.lib import db
 from coresearch.lib.logging import request_id_middleware, structlog_config
 from coresearch.lib.problems import problem_details_config
@@ -67,7 +69,14 @@ def _openapi_config() -> OpenAPIConfig:
 
 def api_route_handlers() -> list[Any]:
     """Controllers mounted under `/api/v1`."""
-    return [AuthController, UsersController, AuditController, ProjectsController]
+    return [
+        AuthController,
+        UsersController,
+        AuditController,
+        ProjectsController,
+        *work_controllers.ROUTE_HANDLERS,
+        *involvement_controllers.ROUTE_HANDLERS,
+    ]
 
 
 def _provide_settings(state: State) -> Settings:

@@ -6,14 +6,22 @@ from piccolo.conf.apps import AppConfig
 
 from coresearch.domain.accounts import tables as accounts_tables
 from coresearch.domain.audit import tables as audit_tables
+from coresearch.domain.involvement import tables as involvement_tables
 from coresearch.domain.projects import tables as projects_tables
+from coresearch.domain.work import tables as work_tables
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 
 APP_CONFIG = AppConfig(
     app_name="coresearch",
     migrations_folder_path=str(MIGRATIONS_DIR),
-    table_classes=[*accounts_tables.TABLES, *audit_tables.TABLES, *projects_tables.TABLES],
+    table_classes=[
+        *accounts_tables.TABLES,
+        *audit_tables.TABLES,
+        *projects_tables.TABLES,
+        *work_tables.TABLES,
+        *involvement_tables.TABLES,
+    ],
     migration_dependencies=[],
     commands=[],
 )
