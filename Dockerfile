@@ -4,8 +4,8 @@
 
 FROM python:3.11-slim-bookworm AS builder
 
-# Never download a Python: build the venv on the interpreter of the base image, which the final
-# stage has at the same path. Copy instead of hard-linking from uv's cache (another filesystem).
+# Never download a Python: build the venv on the base image's interpreter, which the final stage
+# has at the same path. No cache kept in the layer; files copied, not hard-linked; bytecode built.
 ENV UV_PYTHON_DOWNLOADS=never \
     UV_LINK_MODE=copy \
     UV_COMPILE_BYTECODE=1 \

@@ -12,7 +12,7 @@ import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -192,6 +192,7 @@ class World:
     people: dict[str, Person]
     project_id: str
     other_project_id: str
+    extra: dict[str, str] = field(default_factory=dict)
 
 
 PERSONA_ROLES = {

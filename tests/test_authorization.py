@@ -95,11 +95,27 @@ MATRIX: dict[tuple[str, str], Case] = {
     ),
 }
 
-MATRIX |= authz_work.MATRIX | authz_involvement.MATRIX
+AREAS = (authz_work, authz_involvement)
+for area in AREAS:
+    MATRIX |= area.MATRIX
 
-# Routes whose first successful call changes what the next persona sees: each persona gets a fresh
-# world for these (the DELETE would otherwise answer 404 after its first success).
+# Routes whose first successful call changes what the next persona sees: the objects are set up
+# afresh before each persona (the DELETE would otherwise answer 404 after its first success).
 ONE_SHOT = {("DELETE", "/api/v1/projects/{project_id:uuid}/members/{user_id:uuid}")}
+for area in AREAS:
+    ONE_SHOT |= getattr(area, "ONE_SHOT", set())
+
+
+async def prepare(client: httpx.AsyncClient, world: World) -> None:
+    """Create the objects the areas' routes need (ids go into `world.extra`)."""
+    await client.put(
+        f"/api/v1/projects/{world.project_id}/members/{world.people['researcher'].id}",
+        json={"role": "researcher"},
+        headers=world.people["lead"].headers,
+    )
+    for area in AREAS:
+        if hasattr(area, "prepare"):
+            world.extra.update(await area.prepare(client, world))
 
 
 def api_routes(app: Litestar) -> set[tuple[str, str]]:
@@ -122,13 +138,10 @@ async def test_each_persona_gets_the_contracted_answer(
     method, _ = route
     case = MATRIX[route]
     got = {}
+    await prepare(client, world)
     for persona in PERSONAS:
         if route in ONE_SHOT and persona != "anonymous":
-            await client.put(
-                f"/api/v1/projects/{world.project_id}/members/{world.people['researcher'].id}",
-                json={"role": "researcher"},
-                headers=world.people["lead"].headers,
-            )
+            await prepare(client, world)
         headers = world.people[persona].headers if persona != "anonymous" else {}
         body = case.body(persona, world) if case.body else None
         response = await client.request(method, case.url(world), json=body, headers=headers)

@@ -39,6 +39,17 @@ async def cli_env(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterat
     if request.param == "sqlite":
         yield env
         return
+    async for pg_env in _postgres_cli_env(env):
+        yield pg_env
+
+
+@pytest.fixture
+async def pg_cli_env(tmp_path: Path) -> AsyncIterator[dict[str, str]]:
+    async for env in _postgres_cli_env({"COSEARCH_DATA_DIR": str(tmp_path / "data"), "CWD": str(tmp_path)}):
+        yield env
+
+
+async def _postgres_cli_env(env: dict[str, str]) -> AsyncIterator[dict[str, str]]:
     admin = await _admin_connection()
     name = f"coresearch_cli_{uuid.uuid4().hex[:10]}"
     await admin.execute(f'CREATE DATABASE "{name}"')
@@ -204,3 +215,24 @@ def test_no_log_line_contains_a_password_or_token(tmp_path: Path) -> None:
     )
     for secret in (admin_password, new_password, token, token.split(".")[2], invite, "argon2"):
         assert secret not in logs
+
+
+def test_serve_refuses_an_unmigrated_postgres_database_with_one_clear_line(
+    pg_cli_env: dict[str, str],
+) -> None:
+    result = run(pg_cli_env, "serve", "--port", str(_free_port()))
+    assert result.returncode == 3
+    assert "pending migrations; run `coresearch migrate`" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_weak_admin_password_is_a_configuration_error(tmp_path: Path) -> None:
+    env = {
+        "COSEARCH_ADMIN_EMAIL": "admin@example.no",
+        "COSEARCH_ADMIN_PASSWORD": "kort",
+        "CWD": str(tmp_path),
+    }
+    result = run(env, "migrate")
+    assert result.returncode == 2
+    assert result.stderr.startswith("configuration error: COSEARCH_ADMIN_PASSWORD: must be at least 12")
+    assert not (tmp_path / "data" / "secrets.env").exists()

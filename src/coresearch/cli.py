@@ -49,6 +49,13 @@ def _migrate_and_bootstrap(settings: Settings, *, migrate: bool) -> None:
     async def work() -> Any:
         if migrate:
             await db.apply_migrations()
+        elif await db.pending_migrations():
+            click.echo(
+                "database error: the database has pending migrations; run `coresearch migrate` "
+                "first (or `coresearch serve --migrate`)",
+                err=True,
+            )
+            sys.exit(3)
         return await ensure_first_admin(email=settings.admin_email, password=settings.admin_password)
 
     created = _with_database(settings, work)
@@ -83,7 +90,13 @@ def main() -> None:
     default=None,
     help="Apply pending migrations first (default: yes on SQLite, no on PostgreSQL).",
 )
-def serve(host: str, port: int, workers: int, migrate: bool | None) -> None:
+@click.option(
+    "--forwarded-allow-ips",
+    default=None,
+    help="Trust X-Forwarded-For from these proxy addresses (comma-separated) for the client "
+    "address used by sign-in throttling. Default: trust no proxy.",
+)
+def serve(host: str, port: int, workers: int, migrate: bool | None, forwarded_allow_ips: str | None) -> None:
     """Serve the HTTP API (applying migrations first on the embedded default)."""
     import uvicorn
 
@@ -97,7 +110,9 @@ def serve(host: str, port: int, workers: int, migrate: bool | None) -> None:
         port=port,
         workers=workers,
         log_level=settings.log_level.lower(),
-        proxy_headers=False,
+        access_log=False,  # the app logs each request itself, with its request id
+        proxy_headers=forwarded_allow_ips is not None,
+        forwarded_allow_ips=forwarded_allow_ips,
     )
 
 

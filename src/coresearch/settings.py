@@ -163,28 +163,6 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     database_url = _parse_database_url(_get(env, "DATABASE_URL") or f"sqlite:///{data_dir / 'coresearch.db'}")
     embedded = database_url.startswith("sqlite")
 
-    if embedded and (_get(env, "SECRET_KEY") is None or _get(env, "DATA_KEYS") is None):
-        for key, value in _embedded_secrets(data_dir).items():
-            if _get(env, key.removeprefix(PREFIX)) is None:
-                env[key] = value
-
-    secret_key = _get(env, "SECRET_KEY")
-    if secret_key is None:
-        raise SettingsError(f"{PREFIX}SECRET_KEY: required with PostgreSQL (32+ random characters)")
-    if len(secret_key) < 32:
-        raise SettingsError(f"{PREFIX}SECRET_KEY: must be at least 32 characters")
-
-    raw_keys = _get(env, "DATA_KEYS")
-    if raw_keys is None:
-        raise SettingsError(
-            f"{PREFIX}DATA_KEYS: required with PostgreSQL (make one with: coresearch generate-key)"
-        )
-    data_keys = tuple(
-        decode_data_key(part.strip(), index + 1)
-        for index, part in enumerate(raw_keys.split(","))
-        if part.strip()
-    )
-
     s3 = None
     endpoint = _get(env, "S3_ENDPOINT")
     if endpoint is not None:
@@ -217,10 +195,43 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         raise SettingsError(f"{PREFIX}{missing}: required when {PREFIX}{given} is set")
     if admin_email is not None and "@" not in admin_email:
         raise SettingsError(f"{PREFIX}ADMIN_EMAIL: not an e-mail address: {admin_email!r}")
+    if admin_password is not None:
+        from coresearch.lib.passwords import password_problems
+
+        problems = password_problems(admin_password)
+        if problems:
+            raise SettingsError(f"{PREFIX}ADMIN_PASSWORD: {'; '.join(problems)}")
 
     log_level = (_get(env, "LOG_LEVEL") or "INFO").upper()
     if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
         raise SettingsError(f"{PREFIX}LOG_LEVEL: one of DEBUG, INFO, WARNING, ERROR")
+
+    max_upload_bytes = _parse_int(env, "MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES, 1)
+    token_ttl_seconds = _parse_int(env, "TOKEN_TTL_SECONDS", 900, 60)
+    log_json = None if _get(env, "LOG_JSON") is None else _parse_bool(env, "LOG_JSON", False)
+
+    # Secrets last: a configuration that fails above never writes generated secrets to disk.
+    if embedded and (_get(env, "SECRET_KEY") is None or _get(env, "DATA_KEYS") is None):
+        for key, value in _embedded_secrets(data_dir).items():
+            if _get(env, key.removeprefix(PREFIX)) is None:
+                env[key] = value
+
+    secret_key = _get(env, "SECRET_KEY")
+    if secret_key is None:
+        raise SettingsError(f"{PREFIX}SECRET_KEY: required with PostgreSQL (32+ random characters)")
+    if len(secret_key) < 32:
+        raise SettingsError(f"{PREFIX}SECRET_KEY: must be at least 32 characters")
+
+    raw_keys = _get(env, "DATA_KEYS")
+    if raw_keys is None:
+        raise SettingsError(
+            f"{PREFIX}DATA_KEYS: required with PostgreSQL (make one with: coresearch generate-key)"
+        )
+    data_keys = tuple(
+        decode_data_key(part.strip(), index + 1)
+        for index, part in enumerate(raw_keys.split(","))
+        if part.strip()
+    )
 
     return Settings(
         data_dir=data_dir,
@@ -230,14 +241,15 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         s3=s3,
         admin_email=admin_email.lower() if admin_email else None,
         admin_password=admin_password,
-        max_upload_bytes=_parse_int(env, "MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES, 1),
-        token_ttl_seconds=_parse_int(env, "TOKEN_TTL_SECONDS", 900, 60),
+        max_upload_bytes=max_upload_bytes,
+        token_ttl_seconds=token_ttl_seconds,
         log_level=log_level,
-        log_json=None if _get(env, "LOG_JSON") is None else _parse_bool(env, "LOG_JSON", False),
+        log_json=log_json,
     )
 
 
 def database_url_from_environment() -> str:
     """Return the database URL the environment names, without validating the rest."""
-    data_dir = Path(os.environ.get(PREFIX + "DATA_DIR") or "./data").expanduser().resolve()
-    return os.environ.get(PREFIX + "DATABASE_URL") or f"sqlite:///{data_dir / 'coresearch.db'}"
+    env = os.environ
+    data_dir = Path(_get(env, "DATA_DIR") or "./data").expanduser().resolve()
+    return _get(env, "DATABASE_URL") or f"sqlite:///{data_dir / 'coresearch.db'}"

@@ -97,6 +97,14 @@ async def ping(engine: Engine, seconds: float = 3.0) -> None:
         raise DatabaseUnavailable(f"{type(exc).__name__}: {exc}") from exc
 
 
+async def pending_migrations() -> list[str]:
+    """Ids of the app's migrations not yet applied to the engine in use."""
+    from piccolo.apps.migrations.commands.check import CheckMigrationManager
+
+    rows = await CheckMigrationManager(app_name=APP_NAME).get_migration_statuses()
+    return [row.migration_id for row in rows if not row.has_ran]
+
+
 async def apply_migrations() -> None:
     """Apply every pending migration of the app to the engine in use (idempotent)."""
     result = await run_forwards(app_name=APP_NAME, migration_id="all")
