@@ -107,3 +107,5 @@ async def test_schema_is_openapi_31_and_docs_ui_needs_no_cdn(client: httpx.Async
     assert page.status_code == 200 and "swagger-ui-bundle.js" in page.text
     assert "http://" not in page.text and "https://" not in page.text.replace("https://coresearch", "")
     assert asset.status_code == 200 and len(asset.content) > 100_000
+    # Swagger UI 4 shows "Unable to render this definition" for OpenAPI 3.1; version 5 knows it.
+    assert b"isOAS31" in asset.content

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
+import importlib.util
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import structlog
@@ -18,7 +20,6 @@ from litestar.plugins.problem_details import ProblemDetailsPlugin
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 from litestar.plugins.structlog import StructlogPlugin
 from litestar.static_files import create_static_files_router
-from swagger_ui_bundle import swagger_ui_path
 
 from coresearch import __version__
 from coresearch.domain.accounts.controllers import AuthController, UsersController
@@ -39,6 +40,15 @@ logger = structlog.get_logger(__name__)
 API_PREFIX = "/api/v1"
 JSON_BODY_LIMIT = 1024 * 1024
 DOCS_ASSETS = "/schema/assets"
+
+
+def _swagger_ui_assets() -> Path:
+    """Folder of Swagger UI 5 (OpenAPI 3.1 capable) in the `swagger-ui-py` wheel, found without
+    importing that package (whose import pulls in framework adapters we do not use)."""
+    spec = importlib.util.find_spec("swagger_ui")
+    if spec is None or spec.origin is None:
+        raise RuntimeError("the swagger-ui-py package is missing: run `uv sync`")
+    return Path(spec.origin).parent / "static"
 
 
 class MetricsController(PrometheusController):
@@ -129,7 +139,7 @@ class ApplicationCore(InitPluginProtocol):
                     request_max_body_size=JSON_BODY_LIMIT,
                 ),
                 create_static_files_router(
-                    path=DOCS_ASSETS, directories=[swagger_ui_path], include_in_schema=False
+                    path=DOCS_ASSETS, directories=[_swagger_ui_assets()], include_in_schema=False
                 ),
             ]
         )
