@@ -1,5 +1,72 @@
-"""Authorization-matrix entries for this area's routes (merged into test_authorization.MATRIX)."""
+"""Authorization-matrix entries for the involvement area's routes (merged into test_authorization.MATRIX).
 
-from tests.authz_common import Case
+`prepare` creates, as the project's lead, an activity in `world.project_id` with the project's
+co-researcher as participant; the cases read its id from `world.extra["activity_id"]`.
+"""
 
-MATRIX: dict[tuple[str, str], Case] = {}
+import httpx
+
+from tests.authz_common import LEAD_ACTIONS, VISIBLE_TO_MEMBERS, Case, answers, project_url
+from tests.conftest import World
+
+ACTIVITY_BODY = {
+    "phase": "design",
+    "kind": "workshop",
+    "occurred_on": "2026-03-02",
+    "level": "collaborate",
+    "minutes": 120,
+    "summary": "Verksted om intervjuguiden",
+}
+EVALUATION_BODY = {"voice": 4, "contribute": 4, "agenda": 3, "change": 3}
+
+
+def activity_body(persona: str, w: World) -> dict:
+    """Every persona logs the same activity with the project's co-researcher taking part."""
+    return {**ACTIVITY_BODY, "participant_ids": [w.people["co_researcher"].id]}
+
+
+async def prepare(client: httpx.AsyncClient, world: World) -> dict[str, str]:
+    """Create, as the lead, an activity in `world.project_id` with the co-researcher taking part."""
+    response = await client.post(
+        f"/api/v1/projects/{world.project_id}/activities",
+        json=activity_body("lead", world),
+        headers=world.people["lead"].headers,
+    )
+    assert response.status_code == 201, response.text
+    return {"activity_id": response.json()["id"]}
+
+
+def activity_url(w: World) -> str:
+    return f"/api/v1/activities/{w.extra['activity_id']}"
+
+
+# Only co-researcher members evaluate; staff and leaders who see the project get 403.
+EVALUATORS_ONLY = dict(
+    admin=403, research_leader=403, lead=403, researcher=403, co_researcher=201, **VISIBLE_TO_MEMBERS
+)
+
+MATRIX: dict[tuple[str, str], Case] = {
+    ("POST", "/api/v1/projects/{project_id:uuid}/activities"): Case(
+        url=project_url("/activities"), body=activity_body, expected=answers(201, **VISIBLE_TO_MEMBERS)
+    ),
+    ("GET", "/api/v1/projects/{project_id:uuid}/activities"): Case(
+        url=project_url("/activities"), expected=answers(200, **VISIBLE_TO_MEMBERS)
+    ),
+    ("GET", "/api/v1/activities/{activity_id:uuid}"): Case(
+        url=activity_url, expected=answers(200, **VISIBLE_TO_MEMBERS)
+    ),
+    ("PATCH", "/api/v1/activities/{activity_id:uuid}"): Case(
+        url=activity_url,
+        body=lambda p, w: {"what_changed": "Spørsmålene om tvang ble skrevet om"},
+        expected=answers(200, **LEAD_ACTIONS),
+    ),
+    ("GET", "/api/v1/me/impact"): Case(url=lambda w: "/api/v1/me/impact", expected=answers(200)),
+    ("POST", "/api/v1/projects/{project_id:uuid}/evaluations"): Case(
+        url=project_url("/evaluations"),
+        body=lambda p, w: EVALUATION_BODY,
+        expected=answers(201, **EVALUATORS_ONLY),
+    ),
+    ("GET", "/api/v1/projects/{project_id:uuid}/evaluations/summary"): Case(
+        url=project_url("/evaluations/summary"), expected=answers(200, **LEAD_ACTIONS)
+    ),
+}

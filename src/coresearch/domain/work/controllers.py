@@ -1,3 +1,155 @@
-"""HTTP routes of this area (filled in as the area is built)."""
+"""HTTP routes of the work area: tasks, meetings and meeting attendance."""
 
-ROUTE_HANDLERS: list = []
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+from uuid import UUID
+
+from litestar import Controller, Request, get, patch, post, put
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+
+from coresearch.domain.accounts.schemas import Principal
+from coresearch.domain.projects.tables import Phase
+from coresearch.domain.work import meetings, tasks
+from coresearch.domain.work import schemas as s
+from coresearch.domain.work.tables import TaskStatus
+from coresearch.lib.pagination import DEFAULT_LIMIT, Page
+
+AuthedRequest = Request[Principal, object, object]
+Limit = Annotated[int, QueryParameter(ge=1, le=200)]
+
+
+class TasksController(Controller):
+    """Tasks of a project, one task, and the caller's own tasks across projects."""
+
+    path = "/"
+    tags = ["tasks"]
+
+    @post("/projects/{project_id:uuid}/tasks", operation_id="tasks_create")
+    async def create_task(
+        self, project_id: FromPath[UUID], data: JSONBody[s.TaskCreate], request: AuthedRequest
+    ) -> s.Task:
+        """Create a task (project staff); assignees must be members of the project."""
+        return await tasks.create_task(principal=request.user, project_id=project_id, data=data)
+
+    @get("/projects/{project_id:uuid}/tasks", operation_id="tasks_list")
+    async def list_tasks(
+        self,
+        project_id: FromPath[UUID],
+        request: AuthedRequest,
+        limit: Limit = DEFAULT_LIMIT,
+        cursor: FromQuery[str | None] = None,
+        phase: FromQuery[Phase | None] = None,
+        status: FromQuery[TaskStatus | None] = None,
+        assignee_id: FromQuery[UUID | None] = None,
+        due_before: FromQuery[date | None] = None,
+        due_after: FromQuery[date | None] = None,
+    ) -> Page[s.Task]:
+        """A project's tasks by due date, undated last; co-researchers see only their own.
+
+        `due_before` and `due_after` are exclusive.
+        """
+        return await tasks.list_tasks(
+            principal=request.user,
+            project_id=project_id,
+            limit=limit,
+            cursor=cursor,
+            phase=phase,
+            status=status,
+            assignee_id=assignee_id,
+            due_before=due_before,
+            due_after=due_after,
+        )
+
+    @get("/tasks/{task_id:uuid}", operation_id="tasks_get")
+    async def get_task(self, task_id: FromPath[UUID], request: AuthedRequest) -> s.Task:
+        """One task (co-researchers: only the tasks assigned to them)."""
+        return await tasks.get_task(principal=request.user, task_id=task_id)
+
+    @patch("/tasks/{task_id:uuid}", operation_id="tasks_update")
+    async def update_task(
+        self, task_id: FromPath[UUID], data: JSONBody[s.TaskUpdate], request: AuthedRequest
+    ) -> s.Task:
+        """Change a task (project staff); an assigned co-researcher may change only `status`."""
+        return await tasks.update_task(principal=request.user, task_id=task_id, data=data)
+
+    @get("/me/tasks", operation_id="my_tasks_list")
+    async def list_my_tasks(
+        self,
+        request: AuthedRequest,
+        limit: Limit = DEFAULT_LIMIT,
+        cursor: FromQuery[str | None] = None,
+        status: FromQuery[TaskStatus | None] = None,
+    ) -> Page[s.Task]:
+        """The caller's tasks in the projects they are a member of, by due date, undated last."""
+        return await tasks.list_my_tasks(principal=request.user, limit=limit, cursor=cursor, status=status)
+
+
+class MeetingsController(Controller):
+    """Meetings of a project and their attendance."""
+
+    path = "/"
+    tags = ["meetings"]
+
+    @post("/projects/{project_id:uuid}/meetings", operation_id="meetings_create")
+    async def create_meeting(
+        self, project_id: FromPath[UUID], data: JSONBody[s.MeetingCreate], request: AuthedRequest
+    ) -> s.Meeting:
+        """Plan a meeting (project staff); timestamps need an offset and are stored in UTC."""
+        return await meetings.create_meeting(principal=request.user, project_id=project_id, data=data)
+
+    @get("/projects/{project_id:uuid}/meetings", operation_id="meetings_list")
+    async def list_meetings(
+        self,
+        project_id: FromPath[UUID],
+        request: AuthedRequest,
+        limit: Limit = DEFAULT_LIMIT,
+        cursor: FromQuery[str | None] = None,
+        phase: FromQuery[Phase | None] = None,
+        from_day: Annotated[date | None, QueryParameter(name="from")] = None,
+        to_day: Annotated[date | None, QueryParameter(name="to")] = None,
+    ) -> Page[s.Meeting]:
+        """A project's meetings by start time; `from` and `to` are UTC days, both included."""
+        return await meetings.list_meetings(
+            principal=request.user,
+            project_id=project_id,
+            limit=limit,
+            cursor=cursor,
+            phase=phase,
+            from_day=from_day,
+            to_day=to_day,
+        )
+
+    @get("/meetings/{meeting_id:uuid}", operation_id="meetings_get")
+    async def get_meeting(self, meeting_id: FromPath[UUID], request: AuthedRequest) -> s.Meeting:
+        """One meeting (project members)."""
+        return await meetings.get_meeting(principal=request.user, meeting_id=meeting_id)
+
+    @patch("/meetings/{meeting_id:uuid}", operation_id="meetings_update")
+    async def update_meeting(
+        self, meeting_id: FromPath[UUID], data: JSONBody[s.MeetingUpdate], request: AuthedRequest
+    ) -> s.Meeting:
+        """Change a meeting (project staff)."""
+        return await meetings.update_meeting(principal=request.user, meeting_id=meeting_id, data=data)
+
+    @get("/meetings/{meeting_id:uuid}/attendance", operation_id="meeting_attendance_list")
+    async def list_attendance(self, meeting_id: FromPath[UUID], request: AuthedRequest) -> list[s.Attendance]:
+        """Attendance recorded for a meeting, by name (project staff)."""
+        return await meetings.list_attendance(principal=request.user, meeting_id=meeting_id)
+
+    @put("/meetings/{meeting_id:uuid}/attendance/{user_id:uuid}", operation_id="meeting_attendance_put")
+    async def put_attendance(
+        self,
+        meeting_id: FromPath[UUID],
+        user_id: FromPath[UUID],
+        data: JSONBody[s.AttendancePut],
+        request: AuthedRequest,
+    ) -> s.Attendance:
+        """Record whether and how a co-researcher member attended (project staff)."""
+        return await meetings.put_attendance(
+            principal=request.user, meeting_id=meeting_id, user_id=user_id, data=data
+        )
+
+
+ROUTE_HANDLERS: list = [TasksController, MeetingsController]

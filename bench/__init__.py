@@ -1,0 +1,1 @@
+"""Benchmarks of the service against a generated, realistically sized PostgreSQL database."""

@@ -1,0 +1,260 @@
+"""Meetings of a project's research group and who attended them.
+
+Meeting ids are stable: papers and minutes will attach to them as documents. Attendance rows
+are kept as recorded (attended or not, in person or remote) so the money area can derive time
+entries from them by the rate rules valid on the meeting's day; no time entry is created here.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from uuid import UUID
+
+from coresearch.domain.accounts.schemas import Principal
+from coresearch.domain.accounts.service import actor_of
+from coresearch.domain.audit import service as audit
+from coresearch.domain.projects.access import STAFF, project_access
+from coresearch.domain.projects.tables import MemberRole, Phase
+from coresearch.domain.work import schemas as s
+from coresearch.domain.work.service import locked, members_by_id, now, set_fields
+from coresearch.domain.work.tables import Attendance, AttendanceMode, Meeting
+from coresearch.lib.db import transaction
+from coresearch.lib.pagination import Page, check_limit, decode_datetime_cursor, page_of
+from coresearch.lib.problems import NotFound, Unprocessable
+
+MEETING_FIELDS = ("title", "phase", "starts_at", "ends_at", "location", "break_minutes", "agenda")
+LONGEST_MEETING = timedelta(hours=24)
+
+
+def _to_meeting(row: dict[str, Any]) -> s.Meeting:
+    return s.Meeting(
+        id=row["id"],
+        project_id=row["project"],
+        title=row["title"],
+        phase=Phase(row["phase"]),
+        starts_at=row["starts_at"],
+        ends_at=row["ends_at"],
+        location=row["location"],
+        break_minutes=row["break_minutes"],
+        agenda=row["agenda"],
+        created_by=row["created_by"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )
+
+
+def _check_times(starts_at: datetime, ends_at: datetime, break_minutes: int) -> None:
+    """422 unless the meeting ends after it starts, lasts at most 24 h and its breaks fit in it."""
+    duration = ends_at - starts_at
+    if duration <= timedelta(0):
+        raise Unprocessable(
+            "A meeting must end after it starts",
+            errors=[{"field": "ends_at", "message": "must be after starts_at"}],
+        )
+    if duration > LONGEST_MEETING:
+        raise Unprocessable(
+            "A meeting can last at most 24 hours",
+            errors=[{"field": "ends_at", "message": "must be at most 24 hours after starts_at"}],
+        )
+    if timedelta(minutes=break_minutes) > duration:
+        raise Unprocessable(
+            "The breaks cannot be longer than the meeting",
+            errors=[{"field": "break_minutes", "message": "must not exceed the meeting's duration"}],
+        )
+
+
+def _utc(moment: datetime, field: str) -> datetime:
+    """The moment in UTC; 422 when that falls outside the calendar (years 1 to 9999)."""
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise Unprocessable(
+            "The time is out of range", errors=[{"field": field, "message": "must be within years 1 to 9999"}]
+        ) from None
+
+
+def _start_of_day(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+async def _meeting_in_reach(
+    *,
+    principal: Principal,
+    meeting_id: UUID,
+    allowed: tuple[MemberRole, ...] | None = None,
+    lock: bool = False,
+) -> dict[str, Any]:
+    """The meeting; 404 unless the caller sees its project, 403 unless they act in `allowed`."""
+    query = Meeting.select().where(Meeting.id == meeting_id)
+    row = await (locked(query) if lock else query).first()
+    if row is None:
+        raise NotFound("No such meeting")
+    try:
+        await project_access(principal=principal, project_id=row["project"], allowed=allowed)
+    except NotFound:
+        raise NotFound("No such meeting") from None
+    return row
+
+
+async def create_meeting(*, principal: Principal, project_id: UUID, data: s.MeetingCreate) -> s.Meeting:
+    """Plan a meeting in a project (project staff); times are stored in UTC."""
+    await project_access(principal=principal, project_id=project_id, allowed=STAFF)
+    starts_at, ends_at = _utc(data.starts_at, "starts_at"), _utc(data.ends_at, "ends_at")
+    _check_times(starts_at, ends_at, data.break_minutes)
+    async with transaction():
+        moment = now()
+        meeting = Meeting(
+            project=project_id,
+            title=data.title,
+            phase=data.phase.value,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            location=data.location,
+            break_minutes=data.break_minutes,
+            agenda=data.agenda,
+            created_by=principal.id,
+            created_at=moment,
+            updated_at=moment,
+        )
+        await meeting.save()
+        row = await Meeting.select().where(Meeting.id == meeting.id).first()
+        await audit.record(
+            actor=actor_of(principal),
+            action="meeting.create",
+            entity="meeting",
+            entity_id=meeting.id,
+            after={"project_id": str(project_id), **{name: row[name] for name in MEETING_FIELDS}},
+        )
+    return _to_meeting(row)
+
+
+async def get_meeting(*, principal: Principal, meeting_id: UUID) -> s.Meeting:
+    """Return a meeting of a project the caller may see."""
+    return _to_meeting(await _meeting_in_reach(principal=principal, meeting_id=meeting_id))
+
+
+async def list_meetings(
+    *,
+    principal: Principal,
+    project_id: UUID,
+    limit: int,
+    cursor: str | None,
+    phase: Phase | None = None,
+    from_day: date | None = None,
+    to_day: date | None = None,
+) -> Page[s.Meeting]:
+    """Return a project's meetings by start time; `from_day`..`to_day` are UTC days, inclusive."""
+    check_limit(limit)
+    await project_access(principal=principal, project_id=project_id)
+    query = Meeting.select().where(Meeting.project == project_id).order_by(Meeting.starts_at, Meeting.id)
+    if phase is not None:
+        query = query.where(Meeting.phase == phase.value)
+    if from_day is not None:
+        query = query.where(Meeting.starts_at >= _start_of_day(from_day))
+    if to_day is not None and to_day < date.max:
+        query = query.where(Meeting.starts_at < _start_of_day(to_day + timedelta(days=1)))
+    if cursor:
+        at, last_id = decode_datetime_cursor(cursor)
+        query = query.where((Meeting.starts_at > at) | ((Meeting.starts_at == at) & (Meeting.id > last_id)))
+    rows = await query.limit(limit + 1)
+    return page_of(rows, limit, sort_key="starts_at", convert=_to_meeting)
+
+
+async def update_meeting(*, principal: Principal, meeting_id: UUID, data: s.MeetingUpdate) -> s.Meeting:
+    """Change a meeting (project staff); the times are checked as they will be after the change."""
+    changes = set_fields(data)
+    for name in ("starts_at", "ends_at"):
+        if name in changes:
+            changes[name] = _utc(changes[name], name)
+    async with transaction():
+        before = await _meeting_in_reach(principal=principal, meeting_id=meeting_id, allowed=STAFF, lock=True)
+        merged = {**before, **changes}
+        _check_times(merged["starts_at"], merged["ends_at"], merged["break_minutes"])
+        if changes:
+            await Meeting.update({**changes, "updated_at": now()}).where(Meeting.id == meeting_id)
+        after = await Meeting.select().where(Meeting.id == meeting_id).first()
+        if changes:
+            await audit.record(
+                actor=actor_of(principal),
+                action="meeting.update",
+                entity="meeting",
+                entity_id=meeting_id,
+                before={name: before[name] for name in MEETING_FIELDS},
+                after={name: after[name] for name in MEETING_FIELDS},
+            )
+    return _to_meeting(after)
+
+
+def _to_attendance(row: dict[str, Any], meeting_id: UUID, full_name: str) -> s.Attendance:
+    return s.Attendance(
+        meeting_id=meeting_id,
+        user_id=row["user"],
+        full_name=full_name,
+        attended=bool(row["attended"]),
+        mode=AttendanceMode(row["mode"]) if row["mode"] else None,
+        recorded_at=row["recorded_at"],
+    )
+
+
+async def put_attendance(
+    *, principal: Principal, meeting_id: UUID, user_id: UUID, data: s.AttendancePut
+) -> s.Attendance:
+    """Record whether a co-researcher member attended, and how (project staff); an upsert."""
+    if data.attended and data.mode is None:
+        raise Unprocessable(
+            "Say how the meeting was attended",
+            errors=[{"field": "mode", "message": "required when attended is true"}],
+        )
+    if not data.attended and data.mode is not None:
+        raise Unprocessable(
+            "Someone absent has no attendance mode",
+            errors=[{"field": "mode", "message": "must be null when attended is false"}],
+        )
+    async with transaction():
+        meeting = await _meeting_in_reach(principal=principal, meeting_id=meeting_id, allowed=STAFF)
+        member = (await members_by_id(principal=principal, project_id=meeting["project"])).get(user_id)
+        if member is None or member.role != MemberRole.co_researcher.value:
+            raise Unprocessable(
+                "Attendance is recorded for co-researcher members of the project",
+                errors=[{"field": "user_id", "message": "not a co-researcher member of this project"}],
+            )
+        where = (Attendance.meeting == meeting_id) & (Attendance.user == user_id)
+        before = await Attendance.select().where(where).first()
+        mode = data.mode.value if data.mode else None
+        await Attendance.insert(
+            Attendance(meeting=meeting_id, user=user_id, attended=data.attended, mode=mode, recorded_at=now())
+        ).on_conflict(
+            target=(Attendance.meeting, Attendance.user),
+            action="DO UPDATE",
+            values=[Attendance.attended, Attendance.mode, Attendance.recorded_at],
+        )
+        after = await Attendance.select().where(where).first()
+        fields = ("attended", "mode")
+        if before is None or any(before[f] != after[f] for f in fields):
+            await audit.record(
+                actor=actor_of(principal),
+                action=f"meeting.attendance:{user_id}",
+                entity="meeting",
+                entity_id=meeting_id,
+                before={f: before[f] for f in fields} if before else None,
+                after={f: after[f] for f in fields},
+            )
+    return _to_attendance(after, meeting_id, member.full_name)
+
+
+async def list_attendance(*, principal: Principal, meeting_id: UUID) -> list[s.Attendance]:
+    """Return the attendance recorded for a meeting, by name (project staff)."""
+    await _meeting_in_reach(principal=principal, meeting_id=meeting_id, allowed=STAFF)
+    rows = await (
+        Attendance.select(
+            Attendance.user,
+            Attendance.user.full_name.as_alias("full_name"),
+            Attendance.attended,
+            Attendance.mode,
+            Attendance.recorded_at,
+        )
+        .where(Attendance.meeting == meeting_id)
+        .order_by(Attendance.user.full_name, Attendance.user)
+    )
+    return [_to_attendance(row, meeting_id, row["full_name"]) for row in rows]

@@ -1,0 +1,123 @@
+"""Request and response bodies of the work area: tasks, meetings and attendance."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+from uuid import UUID
+
+import msgspec
+
+from coresearch.domain.projects.tables import Phase
+from coresearch.domain.work.tables import AttendanceMode, TaskStatus
+
+# PostgreSQL cannot store the NUL character in text: refuse it as bad input rather than fail.
+NO_NUL = r"^[^\x00]*$"
+Title = Annotated[str, msgspec.Meta(min_length=1, max_length=300, pattern=NO_NUL)]
+LongText = Annotated[str, msgspec.Meta(max_length=20_000, pattern=NO_NUL)]
+Location = Annotated[str, msgspec.Meta(max_length=300, pattern=NO_NUL)]
+EstimatedMinutes = Annotated[int, msgspec.Meta(ge=1, le=10_000)]
+BreakMinutes = Annotated[int, msgspec.Meta(ge=0, le=24 * 60)]
+AssigneeIds = Annotated[list[UUID], msgspec.Meta(max_length=50)]
+# A timestamp must carry its offset: a naive one would be ambiguous across time zones.
+Timestamp = Annotated[datetime, msgspec.Meta(tz=True)]
+
+
+class Task(msgspec.Struct):
+    """A task as the API shows it; `assignee_ids` is sorted."""
+
+    id: UUID
+    project_id: UUID
+    title: str
+    description: str
+    phase: Phase
+    status: TaskStatus
+    assignee_ids: list[UUID]
+    due_on: date | None
+    estimated_minutes: int | None
+    created_by: UUID | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class TaskCreate(msgspec.Struct, forbid_unknown_fields=True):
+    """Create a task; assignees must be members of the project (duplicates are ignored)."""
+
+    title: Title
+    phase: Phase
+    description: LongText = ""
+    assignee_ids: AssigneeIds = []
+    due_on: date | None = None
+    estimated_minutes: EstimatedMinutes | None = None
+
+
+class TaskUpdate(msgspec.Struct, forbid_unknown_fields=True):
+    """Change a task; omitted fields stay as they are. An assignee who is a co-researcher
+    may change only `status`."""
+
+    title: Title | msgspec.UnsetType = msgspec.UNSET
+    description: LongText | msgspec.UnsetType = msgspec.UNSET
+    phase: Phase | msgspec.UnsetType = msgspec.UNSET
+    status: TaskStatus | msgspec.UnsetType = msgspec.UNSET
+    assignee_ids: AssigneeIds | msgspec.UnsetType = msgspec.UNSET
+    due_on: date | None | msgspec.UnsetType = msgspec.UNSET
+    estimated_minutes: EstimatedMinutes | None | msgspec.UnsetType = msgspec.UNSET
+
+
+class Meeting(msgspec.Struct):
+    """A meeting as the API shows it; timestamps are in UTC."""
+
+    id: UUID
+    project_id: UUID
+    title: str
+    phase: Phase
+    starts_at: datetime
+    ends_at: datetime
+    location: str
+    break_minutes: int
+    agenda: str
+    created_by: UUID | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class MeetingCreate(msgspec.Struct, forbid_unknown_fields=True):
+    """Plan a meeting: at most 24 hours long, breaks not longer than the meeting."""
+
+    title: Title
+    phase: Phase
+    starts_at: Timestamp
+    ends_at: Timestamp
+    location: Location = ""
+    break_minutes: BreakMinutes = 0
+    agenda: LongText = ""
+
+
+class MeetingUpdate(msgspec.Struct, forbid_unknown_fields=True):
+    """Change a meeting; omitted fields stay as they are."""
+
+    title: Title | msgspec.UnsetType = msgspec.UNSET
+    phase: Phase | msgspec.UnsetType = msgspec.UNSET
+    starts_at: Timestamp | msgspec.UnsetType = msgspec.UNSET
+    ends_at: Timestamp | msgspec.UnsetType = msgspec.UNSET
+    location: Location | msgspec.UnsetType = msgspec.UNSET
+    break_minutes: BreakMinutes | msgspec.UnsetType = msgspec.UNSET
+    agenda: LongText | msgspec.UnsetType = msgspec.UNSET
+
+
+class Attendance(msgspec.Struct):
+    """Whether and how one co-researcher attended a meeting."""
+
+    meeting_id: UUID
+    user_id: UUID
+    full_name: str
+    attended: bool
+    mode: AttendanceMode | None
+    recorded_at: datetime
+
+
+class AttendancePut(msgspec.Struct, forbid_unknown_fields=True):
+    """Record attendance; `mode` is required when attended and must be null when absent."""
+
+    attended: bool
+    mode: AttendanceMode | None = None
