@@ -1,6 +1,7 @@
 # Sourced by scripts/serve and scripts/test: installs the pinned uv into .tools/ and the locked
 # dependencies into .venv/, on a fresh machine with nothing but Python 3.11.
 set -euo pipefail
+if ! declare -p SYNC_ARGS >/dev/null 2>&1; then SYNC_ARGS=(); fi
 
 UV_VERSION="0.13.9"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -31,4 +32,5 @@ fi
 
 export UV_PYTHON="$PYTHON"
 export UV_PROJECT_ENVIRONMENT="$ROOT/.venv"
-"$UV" sync --frozen --quiet "$@"
+# Extra `uv sync` options come from SYNC_ARGS (an array), never from the caller's arguments.
+"$UV" sync --frozen --quiet "${SYNC_ARGS[@]}"
