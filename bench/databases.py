@@ -18,6 +18,13 @@ ADMIN_URL = os.environ.get("COSEARCH_BENCH_ADMIN_URL", "postgresql://postgres@12
 NAME_PREFIX = "coresearch_bench_"
 
 
+async def raw_pool(url: str) -> asyncpg.Pool:
+    """An asyncpg pool configured as the service's (size, connection class), for raw SQL."""
+    return await asyncpg.create_pool(
+        url, min_size=db.POOL_MIN_SIZE, max_size=db.POOL_MAX_SIZE, connection_class=db.PooledConnection
+    )
+
+
 def database_url(admin_url: str, name: str) -> str:
     """The URL of database `name` on the server `admin_url` points at."""
     return urlunsplit(urlsplit(admin_url)._replace(path="/" + name))

@@ -20,13 +20,13 @@ import asyncpg
 from litestar import Litestar, Request, get
 from litestar.params import FromPath, FromQuery, QueryParameter
 
+from bench.databases import raw_pool
 from coresearch.domain.accounts.schemas import Principal
 from coresearch.domain.involvement import activities
 from coresearch.domain.involvement import schemas as s
 from coresearch.domain.involvement.tables import ActivityKind
 from coresearch.domain.projects.access import has_oversight
 from coresearch.domain.projects.tables import Level, MemberRole, Phase
-from coresearch.lib import db
 from coresearch.lib.pagination import DEFAULT_LIMIT, Page, decode_cursor, encode_cursor
 from coresearch.lib.problems import BadRequest, NotFound
 
@@ -56,7 +56,7 @@ async def lean_pool(app: Litestar) -> AsyncIterator[None]:
     """An asyncpg pool of the service's size, for the lean route."""
     global _pool
     url = app.state.settings.database_url
-    _pool = await asyncpg.create_pool(url, min_size=db.POOL_MIN_SIZE, max_size=db.POOL_MAX_SIZE)
+    _pool = await raw_pool(url)
     try:
         yield
     finally:

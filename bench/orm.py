@@ -1,10 +1,11 @@
-"""The list endpoint's two queries through Piccolo and, as the same SQL, through raw asyncpg.
+"""The list endpoint's page query through Piccolo and, as the same SQL, through raw asyncpg.
 
 The Piccolo side mirrors `coresearch.domain.involvement.activities.list_activities`: it builds the
-page query and the participants query the way the service does and awaits them. The raw side
-sends the SQL text Piccolo generated, with the same arguments, through an asyncpg pool of the
-size the service's pool has. Before timing, the SQL of the mirror is compared with the SQL the
-real service sends (captured from its engine), so the benchmark notices when the service changes.
+page statement (the activities with their participants) the way the service does and awaits it.
+The raw side sends the SQL text Piccolo compiled, with the same arguments, through an asyncpg pool
+of the size the service's pool has. Before timing, the SQL of the mirror is compared with the SQL
+the real service sends (captured from its engine), so the benchmark notices when the service
+changes.
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ from typing import Any
 from uuid import UUID
 
 import asyncpg
-from piccolo.query import Select
+from piccolo.query import Query, Select
+from piccolo.querystring import QueryString
 
+from bench.databases import raw_pool
 from coresearch.domain.accounts.schemas import Principal
 from coresearch.domain.accounts.tables import Role
 from coresearch.domain.involvement import activities as service
@@ -32,27 +35,34 @@ LIMIT = 50
 BLOCK = 50
 
 
-def page_query(project_id: UUID, cursor: str | None) -> Select:
-    """The page query as the service builds it: newest first, one more row than the page."""
-    query = Activity.select().where(Activity.project == project_id)
-    query = query.order_by(Activity.occurred_on, Activity.id, ascending=False)
+def page_query(project_id: UUID, cursor: str | None) -> Query:
+    """The page statement as the service sends it to a project's lead: newest first, one more
+    row than the page, each activity with its sorted participants."""
+    conditions = [QueryString("a.project = {}", project_id)]
     if cursor:
         position = decode_cursor(cursor)
         day, last_id = date.fromisoformat(position.sort_value), position.id
-        query = query.where(
-            (Activity.occurred_on <= day) & ((Activity.occurred_on < day) | (Activity.id < last_id))
+        conditions.append(
+            QueryString("a.occurred_on <= {} AND (a.occurred_on < {} OR a.id < {})", day, day, last_id)
         )
-    return query.limit(LIMIT + 1)
+    where = QueryString(" AND ".join(["{}"] * len(conditions)), *conditions)
+    return Activity.raw(service.PAGE_SQL["postgres"], where, LIMIT + 1)
 
 
-def participants_query(activity_ids: list[UUID]) -> Select:
-    """The participants of a page's activities, as the service asks for them."""
+def builder_page_query(project_id: UUID) -> Select:
+    """For comparison: the first page as the query builder made it before (without participants)."""
+    query = Activity.select().where(Activity.project == project_id)
+    return query.order_by(Activity.occurred_on, Activity.id, ascending=False).limit(LIMIT + 1)
+
+
+def builder_participants_query(activity_ids: list[UUID]) -> Select:
+    """For comparison: the participants of a page as the query builder asked for them before."""
     return ActivityParticipant.select(ActivityParticipant.activity, ActivityParticipant.user).where(
         ActivityParticipant.activity.is_in(activity_ids)
     )
 
 
-def compiled(query: Select) -> tuple[str, list[Any]]:
+def compiled(query: Query) -> tuple[str, list[Any]]:
     """The SQL text and arguments Piccolo sends for `query`."""
     return query.querystrings[0].compile_string(engine_type="postgres")
 
@@ -65,25 +75,20 @@ class Case:
     cursor: str | None
     page_sql: str = ""
     page_args: list[Any] = field(default_factory=list)
-    participants_sql: str = ""
 
 
-async def timed_piccolo(case: Case) -> tuple[float, float]:
-    """Seconds for the page query, and for both queries, through Piccolo (built as the service does)."""
+async def timed_piccolo(case: Case) -> float:
+    """Seconds for the page statement through Piccolo (built as the service builds it)."""
     started = time.perf_counter()
-    rows = await page_query(case.project_id, case.cursor)
-    between = time.perf_counter()
-    await participants_query([row["id"] for row in rows[:LIMIT]])
-    return between - started, time.perf_counter() - started
+    await page_query(case.project_id, case.cursor)
+    return time.perf_counter() - started
 
 
-async def timed_raw(pool: asyncpg.Pool, case: Case) -> tuple[float, float]:
+async def timed_raw(pool: asyncpg.Pool, case: Case) -> float:
     """The same, as the same SQL text and arguments through asyncpg (records, not dicts)."""
     started = time.perf_counter()
-    rows = await pool.fetch(case.page_sql, *case.page_args)
-    between = time.perf_counter()
-    await pool.fetch(case.participants_sql, *[row["id"] for row in rows[:LIMIT]])
-    return between - started, time.perf_counter() - started
+    await pool.fetch(case.page_sql, *case.page_args)
+    return time.perf_counter() - started
 
 
 @contextmanager
@@ -110,36 +115,31 @@ async def check_mirror(lead: Principal, case: Case) -> list[str]:
         await service.list_activities(
             principal=lead, project_id=case.project_id, limit=LIMIT, cursor=case.cursor
         )
-    problems = []
-    for label, mine in (("page", case.page_sql), ("participants", case.participants_sql)):
-        if mine not in sent:
-            problems.append(f"the service's {label} query differs from the benchmark's:\n  benchmark: {mine}")
-    if problems:
-        problems.append("  service sent:\n    " + "\n    ".join(sent))
-    return problems
+    if case.page_sql in sent:
+        return []
+    return [
+        f"the service's page query differs from the benchmark's:\n  benchmark: {case.page_sql}",
+        "  service sent:\n    " + "\n    ".join(sent),
+    ]
 
 
-async def _prepare(cases: list[Case]) -> None:
+def _prepare(cases: list[Case]) -> None:
     for case in cases:
         case.page_sql, case.page_args = compiled(page_query(case.project_id, case.cursor))
-        rows = await page_query(case.project_id, case.cursor)
-        case.participants_sql, _ = compiled(participants_query([row["id"] for row in rows[:LIMIT]]))
 
 
 @dataclass
 class Comparison:
-    """Median seconds per page (both queries) and for the page query alone, per side."""
+    """Median seconds per page statement, per side."""
 
     piccolo: float
     raw: float
-    piccolo_page_only: float
-    raw_page_only: float
     iterations: int
     mirror_problems: list[str]
 
     @property
     def ratio(self) -> float:
-        """Piccolo time over raw asyncpg time (both queries)."""
+        """Piccolo time over raw asyncpg time."""
         return self.piccolo / self.raw
 
 
@@ -148,9 +148,9 @@ async def compare(
 ) -> Comparison:
     """Time both sides in alternating blocks over the same cases; `lead` = (user id, project id)."""
     engine = await db.open_database(database_url)
-    pool = await asyncpg.create_pool(database_url, min_size=db.POOL_MIN_SIZE, max_size=db.POOL_MAX_SIZE)
+    pool = await raw_pool(database_url)
     try:
-        await _prepare(cases)
+        _prepare(cases)
         principal = Principal(
             id=lead[0], email="lead@example.no", full_name="Lead", role=Role.researcher, token_id=lead[0]
         )
@@ -158,7 +158,7 @@ async def compare(
         problems = [problem for case in own for problem in await check_mirror(principal, case)]
         if not own:
             problems.append("no case for the lead's project: the SQL was not checked against the service")
-        times: dict[str, list[float]] = {"piccolo": [], "raw": [], "piccolo_page": [], "raw_page": []}
+        times: dict[str, list[float]] = {"piccolo": [], "raw": []}
         for _ in range(20):  # warm both pools and the statement caches
             await timed_piccolo(cases[0])
             await timed_raw(pool, cases[0])
@@ -167,17 +167,14 @@ async def compare(
             # so neither side always finds the other's pages in the buffer cache.
             for side in ("piccolo", "raw") if index % (2 * BLOCK) < BLOCK else ("raw", "piccolo"):
                 case = cases[index % len(cases)]
-                page, total = await timed_piccolo(case) if side == "piccolo" else await timed_raw(pool, case)
-                times[side].append(total)
-                times[f"{side}_page"].append(page)
+                seconds = await timed_piccolo(case) if side == "piccolo" else await timed_raw(pool, case)
+                times[side].append(seconds)
     finally:
         await pool.close()
         await db.close_database(engine)
     return Comparison(
         piccolo=statistics.median(times["piccolo"]),
         raw=statistics.median(times["raw"]),
-        piccolo_page_only=statistics.median(times["piccolo_page"]),
-        raw_page_only=statistics.median(times["raw_page"]),
         iterations=iterations,
         mirror_problems=problems,
     )
@@ -196,19 +193,15 @@ def _plan_text(rows: list[asyncpg.Record]) -> str:
 
 
 async def explain(database_url: str, pages: list[tuple[str, UUID, str | None]]) -> list[tuple[str, str]]:
-    """EXPLAIN (ANALYZE, BUFFERS) of the page query and the participants query of each
-    (title, project id, cursor), as (title, plan) pairs."""
+    """EXPLAIN (ANALYZE, BUFFERS) of the page statement of each (title, project id, cursor), as
+    (title, plan) pairs."""
     connection = await asyncpg.connect(database_url)
     try:
         plans = []
         for title, project_id, cursor in pages:
             sql, args = compiled(page_query(project_id, cursor))
             plan = await connection.fetch(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", *args)
-            plans.append((f"page query, {title}", _plan_text(plan)))
-            ids = [row["id"] for row in (await connection.fetch(sql, *args))[:LIMIT]]
-            sql, args = compiled(participants_query(ids))
-            plan = await connection.fetch(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", *args)
-            plans.append((f"participants query, {title}", _plan_text(plan)))
+            plans.append((f"page statement, {title}", _plan_text(plan)))
         return plans
     finally:
         await connection.close()

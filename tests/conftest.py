@@ -23,6 +23,7 @@ import pytest_asyncio
 from litestar import Litestar
 
 from coresearch.app import create_app
+from coresearch.domain.documents import repair
 from coresearch.lib import db
 from coresearch.settings import S3Settings, Settings, load_settings, new_data_key
 from tests.seaweed import SeaweedServer, remove_bucket, s3_from_environment, start_seaweedfs
@@ -117,7 +118,12 @@ async def backend(
 
 @pytest_asyncio.fixture(scope="session")
 async def app(backend: Backend) -> AsyncIterator[Litestar]:
-    """The app on the session's backend, started once."""
+    """The app on the session's backend, started once.
+
+    Its background retry of pending object deletions is slowed to once a day, so it cannot race
+    the tests that look at pending rows (tests/test_storage_check.py drives the retry directly).
+    """
+    repair.RETRY_INTERVAL_SECONDS = 24 * 3600
     application = create_app(backend.settings)
     started, stopping = asyncio.Event(), asyncio.Event()
 

@@ -7,12 +7,14 @@ through an `-s3.config` identities file: unsigned requests and wrong secrets get
 
 from __future__ import annotations
 
+import ctypes
 import io
 import json
 import os
 import random
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -32,6 +34,7 @@ from urllib3.exceptions import HTTPError
 from coresearch.settings import S3Settings
 
 STARTUP_TIMEOUT = 60.0
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 STOP_GRACE_SECONDS = 3.0
 GRPC_OFFSET = 10000
 SERVICES = ("master", "volume", "filer", "s3", "admin")
@@ -208,6 +211,18 @@ def _write_identities(workdir: Path, access_key: str, secret_key: str) -> Path:
     return path
 
 
+def _die_with_parent() -> None:
+    """In the child before exec: on Linux, ask for SIGKILL when the test process dies.
+
+    A test run killed from outside (a timeout, Ctrl-C twice) would otherwise leave SeaweedFS
+    running with its ports and temp dir; elsewhere this does nothing.
+    """
+    if sys.platform != "linux":
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
 def _environment() -> dict[str, str]:
     """The parent environment without variables `weed` would read credentials or buckets from."""
     return {
@@ -233,6 +248,7 @@ def _start_once(workdir: Path) -> SeaweedServer:
             stderr=subprocess.STDOUT,
             env=_environment(),
             start_new_session=True,
+            preexec_fn=_die_with_parent,
         )
     server = SeaweedServer(
         endpoint=f"127.0.0.1:{ports['s3']}",

@@ -10,7 +10,7 @@ import pytest
 from litestar import Litestar
 from litestar.routes import HTTPRoute
 
-from tests import authz_involvement, authz_work
+from tests import authz_documents, authz_involvement, authz_work
 from tests.authz_common import (
     LEAD_ACTIONS,
     PERSONAS,
@@ -95,7 +95,7 @@ MATRIX: dict[tuple[str, str], Case] = {
     ),
 }
 
-AREAS = (authz_work, authz_involvement)
+AREAS = (authz_work, authz_involvement, authz_documents)
 for area in AREAS:
     MATRIX |= area.MATRIX
 
@@ -144,7 +144,11 @@ async def test_each_persona_gets_the_contracted_answer(
             await prepare(client, world)
         headers = world.people[persona].headers if persona != "anonymous" else {}
         body = case.body(persona, world) if case.body else None
-        response = await client.request(method, case.url(world), json=body, headers=headers)
+        if isinstance(case, authz_documents.UploadCase):
+            content = {"data": body, "files": case.files(persona, world)}
+        else:
+            content = {"json": body}
+        response = await client.request(method, case.url(world), headers=headers, **content)
         got[persona] = response.status_code
         if response.status_code >= 400:
             assert response.headers["content-type"].startswith("application/problem+json")

@@ -32,7 +32,7 @@ async def test_ready_answers_503_naming_storage_when_it_is_down(
             endpoint="127.0.0.1:9",
             access_key="x",
             secret_key="y",
-            bucket="b",
+            bucket="unreachable",
             region="us-east-1",
             secure=False,
         )

@@ -53,13 +53,15 @@ def test_postgres_requires_data_keys() -> None:
         ("COSEARCH_MAX_UPLOAD_BYTES", "lots", "expected a whole number"),
         ("COSEARCH_MAX_UPLOAD_BYTES", "0", "must be at least 1"),
         ("COSEARCH_S3_SECURE", "maybe", "expected true or false"),
+        ("COSEARCH_S3_BUCKET", "Mine_Dokumenter", "lowercase letters"),
+        ("COSEARCH_S3_BUCKET", "b", "lowercase letters"),
         ("COSEARCH_ADMIN_EMAIL", "not-an-address", "not an e-mail address"),
         ("COSEARCH_LOG_LEVEL", "LOUD", "one of DEBUG"),
     ],
 )
 def test_invalid_value_names_the_variable(name: str, value: str, message: str) -> None:
     env = pg_env(**{name: value})
-    if name == "COSEARCH_S3_SECURE":
+    if name in {"COSEARCH_S3_SECURE", "COSEARCH_S3_BUCKET"}:
         env |= {
             "COSEARCH_S3_ENDPOINT": "s3:9000",
             "COSEARCH_S3_ACCESS_KEY": "a",

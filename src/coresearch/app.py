@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 from collections.abc import AsyncGenerator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,8 @@ from coresearch import __version__
 from coresearch.domain.accounts.controllers import AuthController, UsersController
 from coresearch.domain.accounts.tokens import jwt_auth
 from coresearch.domain.audit.controllers import AuditController
+from coresearch.domain.documents import controllers as documents_controllers
+from coresearch.domain.documents.repair import retry_pending_deletions_forever
 from coresearch.domain.involvement import controllers as involvement_controllers
 from coresearch.domain.operations.controllers import HealthController
 from coresearch.domain.projects.controllers import ProjectsController
@@ -86,6 +89,7 @@ def api_route_handlers() -> list[Any]:
         ProjectsController,
         *work_controllers.ROUTE_HANDLERS,
         *involvement_controllers.ROUTE_HANDLERS,
+        *documents_controllers.ROUTE_HANDLERS,
     ]
 
 
@@ -115,9 +119,13 @@ class ApplicationCore(InitPluginProtocol):
                 await store.ensure_ready()
             except StorageUnavailable as exc:
                 logger.warning("storage not ready at start-up", error=str(exc))
+            retries = asyncio.create_task(retry_pending_deletions_forever(store), name="deletion-retries")
             try:
                 yield
             finally:
+                retries.cancel()
+                with suppress(asyncio.CancelledError):
+                    await retries
                 await store.close()
                 await db.close_database(engine)
 

@@ -1,16 +1,20 @@
-"""The `coresearch` command: serve, migrate, create users, make keys."""
+"""The `coresearch` command: serve, migrate, create users, check storage, make keys."""
 
 from __future__ import annotations
 
 import asyncio
 import sys
+import warnings
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from dotenv import load_dotenv
 
 from coresearch.settings import Settings, SettingsError, load_settings, new_data_key
+
+if TYPE_CHECKING:
+    from coresearch.domain.documents.repair import ConsistencyReport, RepairResult
 
 T = TypeVar("T")
 ROLES = ["admin", "research_leader", "researcher", "co_researcher"]
@@ -30,7 +34,10 @@ def _with_database(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
 
     async def run() -> T:
         try:
-            engine = await db.open_database(settings.database_url)
+            with warnings.catch_warnings():
+                # Piccolo warns on its own when the server is unreachable; the line below says it.
+                warnings.simplefilter("ignore")
+                engine = await db.open_database(settings.database_url)
         except db.DatabaseUnavailable as exc:
             click.echo(f"database error: {exc}", err=True)
             sys.exit(3)
@@ -166,10 +173,155 @@ def create_user(email: str, role: str, full_name: str, password: str | None) -> 
         )
 
 
+@main.command("storage-check")
+@click.option(
+    "--repair",
+    is_flag=True,
+    help="Fix what was found: finish pending deletions, delete orphan objects, and remove the "
+    "rows of versions whose object is missing (each change is written to the audit log).",
+)
+@click.option(
+    "--grace-minutes",
+    default=60,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Ignore objects without a row that are younger than this: uploads store the object "
+    "moments before its row.",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="With --repair: repair even when no document version has its object, which usually "
+    "means the storage settings point at the wrong bucket or folder.",
+)
+def storage_check(repair: bool, grace_minutes: int, force: bool) -> None:
+    """Check that document rows in the database and stored objects match.
+
+    \b
+    Reports:
+      orphan objects     stored under documents/ with no row (a failed upload or a crash)
+      missing objects    document versions whose file is gone from the storage
+      pending deletions  objects of deleted documents still waiting to be deleted
+    Exit code 0: consistent (or repaired); 1: problems found and not repaired; 3: the database
+    or the storage cannot be used. Safe to run while the service is running.
+    """
+    from datetime import timedelta
+
+    from coresearch.domain.documents import repair as consistency
+    from coresearch.lib import db
+    from coresearch.lib.storage import StorageUnavailable, build_document_store
+
+    settings = _settings()
+    grace = timedelta(minutes=grace_minutes)
+
+    async def work() -> int:
+        if await db.pending_migrations():
+            click.echo(
+                "database error: the database has pending migrations; run `coresearch migrate`", err=True
+            )
+            return 3
+        store = build_document_store(settings)
+        try:
+            await store.check()
+            report = await consistency.check_consistency(store=store, grace=grace)
+            _print_consistency(report, grace_minutes)
+            if report.consistent:
+                return 0
+            if not repair:
+                click.echo("Problems found. Run `coresearch storage-check --repair` to fix them.")
+                return 1
+            try:
+                result = await consistency.repair(store=store, report=report, force=force)
+            except consistency.RepairRefused as exc:
+                click.echo(
+                    f"refusing to repair: {exc}; check COSEARCH_S3_* / COSEARCH_DATA_DIR, "
+                    "or add --force if the objects really are lost",
+                    err=True,
+                )
+                return 1
+            _print_repair(result)
+            after = await consistency.check_consistency(store=store, grace=grace)
+            if after.consistent:
+                click.echo("Repaired: the database and the storage are consistent now.")
+                return 0
+            click.echo("After the repair some problems remain:")
+            _print_consistency(after, grace_minutes)
+            return 1
+        finally:
+            await store.close()
+
+    try:
+        code = _with_database(settings, work)
+    except StorageUnavailable as exc:
+        click.echo(f"storage error: {exc}", err=True)
+        sys.exit(3)
+    except (db.DatabaseUnavailable, OSError) as exc:
+        click.echo(f"database error: {exc}", err=True)
+        sys.exit(3)
+    sys.exit(code)
+
+
+def _print_consistency(report: ConsistencyReport, grace_minutes: int) -> None:
+    click.echo(
+        f"Checked {report.objects_checked} stored objects and {report.versions_checked} document versions."
+    )
+    click.echo(f"Orphan objects (no row, older than {grace_minutes} min): {len(report.orphans)}")
+    for orphan in report.orphans:
+        click.echo(f"  {orphan.key}  {orphan.size} bytes, stored {orphan.last_modified:%Y-%m-%d %H:%M} UTC")
+    if report.recent_unreferenced:
+        click.echo(
+            f"  (not counted: {report.recent_unreferenced} newer objects, probably uploads in progress)"
+        )
+    click.echo(f"Missing objects (a version row without its object): {len(report.missing)}")
+    for item in report.missing:
+        click.echo(f"  {item.object_key}  document {item.document_id}, version {item.version}")
+    click.echo(f"Pending deletions (rows gone, object deletion being retried): {report.pending_deletions}")
+    if report.consistent:
+        click.echo("The database and the storage are consistent.")
+
+
+def _print_repair(result: RepairResult) -> None:
+    drained = result.drained
+    click.echo(
+        f"Repair: {drained.deleted} pending deletions finished ({drained.failed} failed), "
+        f"{result.orphans_deleted} orphan objects deleted, {result.versions_removed} version rows "
+        f"removed ({result.documents_removed} documents removed, {result.current_versions_moved} "
+        "current versions moved back)."
+    )
+
+
 @main.command("generate-key")
 def generate_key() -> None:
     """Print a new field-encryption key for COSEARCH_DATA_KEYS."""
     click.echo(new_data_key())
+
+
+@main.command()
+@click.option("--force", is_flag=True, help="Load it even into a PostgreSQL database (a throwaway one).")
+def demo(force: bool) -> None:
+    """Load a small demo project (Norwegian text) to try the service.
+
+    Creates a research leader, a project lead, a researcher and three co-researchers, each with a
+    generated password printed once, and one project with planned phases, tasks, meetings,
+    involvement activities and evaluations. Running it again changes nothing. Meant for the
+    embedded SQLite default: on PostgreSQL it refuses unless --force is given.
+    """
+    from coresearch import demo as demo_data
+    from coresearch.lib.problems import AppError
+
+    settings = _settings()
+    try:
+        demo_data.ensure_allowed(settings=settings, force=force)
+    except demo_data.DemoRefused as exc:
+        click.echo(f"demo not loaded: {exc}", err=True)
+        sys.exit(2)
+    _migrate_and_bootstrap(settings, migrate=settings.embedded)
+    try:
+        result = _with_database(settings, lambda: demo_data.load_demo(settings=settings, force=force))
+    except AppError as exc:
+        click.echo(f"demo not loaded: {exc.detail}", err=True)
+        sys.exit(1)
+    click.echo(demo_data.render(result))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import logging
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
@@ -17,6 +18,10 @@ logger = logging.getLogger(__name__)
 PREFIX = "COSEARCH_"
 DEFAULT_MAX_UPLOAD_BYTES = 100 * 1024 * 1024
 SECRETS_FILE = "secrets.env"
+
+
+# S3 bucket naming rules (the subset every S3 server accepts).
+BUCKET_NAME = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
 
 
 class SettingsError(Exception):
@@ -177,11 +182,16 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         missing = [n for n in ("S3_ACCESS_KEY", "S3_SECRET_KEY") if _get(env, n) is None]
         if missing:
             raise SettingsError(f"{PREFIX}{missing[0]}: required when {PREFIX}S3_ENDPOINT is set")
+        bucket = _get(env, "S3_BUCKET") or "coresearch"
+        if not BUCKET_NAME.fullmatch(bucket) or ".." in bucket:
+            raise SettingsError(
+                f"{PREFIX}S3_BUCKET: 3-63 lowercase letters, digits, dots or hyphens, got {bucket!r}"
+            )
         s3 = S3Settings(
             endpoint=endpoint,
             access_key=_get(env, "S3_ACCESS_KEY") or "",
             secret_key=_get(env, "S3_SECRET_KEY") or "",
-            bucket=_get(env, "S3_BUCKET") or "coresearch",
+            bucket=bucket,
             region=_get(env, "S3_REGION") or "us-east-1",
             secure=_parse_bool(env, "S3_SECURE", secure_default),
         )

@@ -6,8 +6,11 @@ from http import HTTPStatus
 from typing import Any
 
 import structlog
+from asyncpg.exceptions import CharacterNotInRepertoireError, UntranslatableCharacterError
 from litestar.exceptions import HTTPException
 from litestar.plugins.problem_details import ProblemDetailsConfig, ProblemDetailsException
+
+from coresearch.lib.text import explain
 
 logger = structlog.get_logger(__name__)
 
@@ -143,7 +146,7 @@ def _field_errors(extra: Any) -> list[dict[str, str]]:
     for item in extra if isinstance(extra, list) else []:
         if isinstance(item, dict):
             field = str(item.get("key") or item.get("field") or "body")
-            errors.append({"field": field, "message": str(item.get("message", "invalid"))})
+            errors.append({"field": field, "message": explain(str(item.get("message", "invalid")))})
     return errors
 
 
@@ -189,6 +192,18 @@ def dependency_failure_to_problem(exc: Exception) -> ProblemDetailsException:
     )
 
 
+def unstorable_text_to_problem(exc: Exception) -> ProblemDetailsException:
+    """Answer 400 for text PostgreSQL refused to store (NUL): bad input, even where a field's
+    type did not catch it first (`lib.text` types name the field; this cannot)."""
+    logger.warning("text the database cannot store reached it", error=type(exc).__name__)
+    return _problem(
+        400,
+        "bad-request",
+        "The request contains a character that cannot be stored (such as NUL, U+0000)",
+        extra={"errors": []},
+    )
+
+
 def unexpected_to_problem(exc: Exception) -> ProblemDetailsException:
     """Log an unexpected failure and answer 500 without internals."""
     logger.error("unhandled exception", exc_info=exc)
@@ -200,6 +215,8 @@ def problem_details_config(dependency_errors: tuple[type[Exception], ...]) -> Pr
     mapping: dict[type[Exception], Any] = {
         AppError: app_error_to_problem,
         HTTPException: http_exception_to_problem,
+        CharacterNotInRepertoireError: unstorable_text_to_problem,
+        UntranslatableCharacterError: unstorable_text_to_problem,
         Exception: unexpected_to_problem,
     }
     for error_type in dependency_errors:

@@ -13,7 +13,8 @@ import secrets
 import stat as stat_mode
 from collections.abc import AsyncIterable, Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO, Literal, Protocol, Self, TypeVar
@@ -69,13 +70,14 @@ class ObjectTooLarge(StorageError):
 
 
 class StoredObject(msgspec.Struct, frozen=True):
-    """What the store knows about one object."""
+    """What the store knows about one object (`last_modified` is set by `stat` and `get`)."""
 
     key: str
     size: int
     sha256: str | None
     content_type: str | None
     etag: str | None
+    last_modified: datetime | None = None
 
 
 def validate_key(key: str) -> str:
@@ -173,7 +175,7 @@ class DocumentStore(Protocol):
         ...
 
     async def stat(self, key: str) -> StoredObject:
-        """Return what is known about `key`; raises ObjectNotFound."""
+        """Return what is known about `key`, with its last-modified time; raises ObjectNotFound."""
         ...
 
     async def delete(self, key: str) -> None:
@@ -237,7 +239,18 @@ def _info_from_headers(key: str, headers: HTTPHeaderDict) -> StoredObject:
         sha256=headers.get(SHA256_META),
         content_type=headers.get("content-type"),
         etag=(headers.get("etag") or "").strip('"') or None,
+        last_modified=_http_date(headers.get("last-modified")),
     )
+
+
+def _http_date(value: str | None) -> datetime | None:
+    """Parse an HTTP date header; None when absent or malformed."""
+    if not value:
+        return None
+    try:
+        return parsedate_to_datetime(value).astimezone(UTC)
+    except (TypeError, ValueError):
+        return None
 
 
 @dataclass
@@ -633,6 +646,7 @@ def _describe(key: str, path: Path, fileno: int | None) -> StoredObject:
         sha256=sidecar.sha256 if sidecar else None,
         content_type=sidecar.content_type if sidecar else None,
         etag=None,
+        last_modified=datetime.fromtimestamp(status.st_mtime, UTC),
     )
 
 

@@ -9,10 +9,11 @@ from uuid import UUID
 import msgspec
 
 from coresearch.domain.accounts.tables import Role
+from coresearch.lib.text import EmailAddress, SingleLine
 
-Email = Annotated[str, msgspec.Meta(min_length=3, max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")]
+Email = Annotated[EmailAddress, msgspec.Meta(min_length=3, max_length=320)]
 Password = Annotated[str, msgspec.Meta(min_length=1, max_length=256)]
-FullName = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+FullName = Annotated[SingleLine, msgspec.Meta(min_length=1, max_length=200)]
 
 
 class Principal(msgspec.Struct, frozen=True):
@@ -28,7 +29,7 @@ class Principal(msgspec.Struct, frozen=True):
 class LoginRequest(msgspec.Struct, forbid_unknown_fields=True):
     """Sign-in credentials."""
 
-    email: Annotated[str, msgspec.Meta(max_length=320)]
+    email: Annotated[SingleLine, msgspec.Meta(max_length=320)]
     password: Password
 
 

@@ -11,6 +11,7 @@ from litestar.params import FromQuery, QueryParameter
 from coresearch.domain.accounts.guards import leaders_only
 from coresearch.domain.audit import service
 from coresearch.lib.pagination import DEFAULT_LIMIT, Page
+from coresearch.lib.text import TextFilter
 
 
 class AuditController(Controller):
@@ -25,8 +26,8 @@ class AuditController(Controller):
         self,
         limit: Annotated[int, QueryParameter(ge=1, le=200)] = DEFAULT_LIMIT,
         cursor: FromQuery[str | None] = None,
-        entity: FromQuery[str | None] = None,
-        entity_id: FromQuery[str | None] = None,
+        entity: TextFilter = None,
+        entity_id: TextFilter = None,
         actor_id: FromQuery[UUID | None] = None,
     ) -> Page[service.AuditEntryOut]:
         """Audit rows, newest first, filtered by entity, entity id or actor."""

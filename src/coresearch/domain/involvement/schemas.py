@@ -10,12 +10,13 @@ import msgspec
 
 from coresearch.domain.involvement.tables import ActivityKind
 from coresearch.domain.projects.tables import Level, Phase
+from coresearch.lib.text import MultiLine
 
-LongText = Annotated[str, msgspec.Meta(max_length=20_000)]
+LongText = Annotated[MultiLine, msgspec.Meta(max_length=20_000)]
 Minutes = Annotated[int, msgspec.Meta(ge=1, le=24 * 60)]
 ParticipantIds = Annotated[list[UUID], msgspec.Meta(min_length=1, max_length=100)]
 Score = Annotated[int, msgspec.Meta(ge=1, le=5)]
-Comment = Annotated[str, msgspec.Meta(max_length=2_000)]
+Comment = Annotated[MultiLine, msgspec.Meta(max_length=2_000)]
 
 
 class Activity(msgspec.Struct):

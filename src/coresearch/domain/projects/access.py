@@ -16,6 +16,9 @@ from coresearch.domain.projects.tables import MemberRole, Membership, Project
 from coresearch.lib.problems import Forbidden, NotFound
 
 OVERSIGHT_ROLES = frozenset({Role.admin, Role.research_leader})
+# Runs on every project-scoped request, so fixed SQL rather than the query builder (whose CPU
+# cost is several times the statement's; docs/performance.md).
+MEMBER_ROLE_SQL = 'SELECT role FROM project_members WHERE project = {} AND "user" = {}'
 
 
 class ProjectAccess(msgspec.Struct, frozen=True):
@@ -54,19 +57,16 @@ async def project_access(
         NotFound: the project does not exist or the caller may not see it.
         Forbidden: the caller sees it, but acts in none of the `allowed` roles.
     """
-    if not await Project.exists().where(Project.id == project_id):
-        raise NotFound("No such project")
-    row = (
-        await Membership.select(Membership.role)
-        .where((Membership.project == project_id) & (Membership.user == principal.id))
-        .first()
-    )
+    # Members, the common case, cost one query: a membership implies the project (foreign key).
+    rows = await Membership.raw(MEMBER_ROLE_SQL, project_id, principal.id)
     access = ProjectAccess(
         project_id=project_id,
-        member_role=MemberRole(row["role"]) if row else None,
+        member_role=MemberRole(rows[0]["role"]) if rows else None,
         oversight=has_oversight(principal),
     )
-    if access.member_role is None and not access.oversight:
+    if access.member_role is None and not (
+        access.oversight and await Project.exists().where(Project.id == project_id)
+    ):
         raise NotFound("No such project")
     if allowed is not None and access.acting_role not in allowed:
         raise Forbidden("Your role in this project does not allow this")

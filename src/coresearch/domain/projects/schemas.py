@@ -9,11 +9,12 @@ from uuid import UUID
 import msgspec
 
 from coresearch.domain.projects.tables import Level, MemberRole, Phase, PhaseStatus, ProjectStatus
+from coresearch.lib.text import MultiLine, SingleLine
 
-Title = Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
-ShortText = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-Reference = Annotated[str, msgspec.Meta(max_length=100)]
-LongText = Annotated[str, msgspec.Meta(max_length=20_000)]
+Title = Annotated[SingleLine, msgspec.Meta(min_length=1, max_length=300)]
+ShortText = Annotated[SingleLine, msgspec.Meta(min_length=1, max_length=200)]
+Reference = Annotated[SingleLine, msgspec.Meta(max_length=100)]
+LongText = Annotated[MultiLine, msgspec.Meta(max_length=20_000)]
 Ore = Annotated[int, msgspec.Meta(ge=0, le=10**13)]
 
 
@@ -40,7 +41,7 @@ class ProjectCreate(msgspec.Struct, forbid_unknown_fields=True):
 
     title: Title
     funder: ShortText
-    grant_reference: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+    grant_reference: Annotated[SingleLine, msgspec.Meta(min_length=1, max_length=100)]
     starts_on: date
     ends_on: date
     summary: LongText = ""

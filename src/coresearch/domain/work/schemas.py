@@ -10,12 +10,11 @@ import msgspec
 
 from coresearch.domain.projects.tables import Phase
 from coresearch.domain.work.tables import AttendanceMode, TaskStatus
+from coresearch.lib.text import MultiLine, SingleLine
 
-# PostgreSQL cannot store the NUL character in text: refuse it as bad input rather than fail.
-NO_NUL = r"^[^\x00]*$"
-Title = Annotated[str, msgspec.Meta(min_length=1, max_length=300, pattern=NO_NUL)]
-LongText = Annotated[str, msgspec.Meta(max_length=20_000, pattern=NO_NUL)]
-Location = Annotated[str, msgspec.Meta(max_length=300, pattern=NO_NUL)]
+Title = Annotated[SingleLine, msgspec.Meta(min_length=1, max_length=300)]
+LongText = Annotated[MultiLine, msgspec.Meta(max_length=20_000)]
+Location = Annotated[SingleLine, msgspec.Meta(max_length=300)]
 EstimatedMinutes = Annotated[int, msgspec.Meta(ge=1, le=10_000)]
 BreakMinutes = Annotated[int, msgspec.Meta(ge=0, le=24 * 60)]
 AssigneeIds = Annotated[list[UUID], msgspec.Meta(max_length=50)]

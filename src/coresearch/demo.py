@@ -1,0 +1,562 @@
+"""`coresearch demo`: a small, realistic Norwegian demo project, built through the service layer.
+
+Everything is done by the person who would do it for real (the lead registers the project and
+plans it, each co-researcher submits their own evaluation), in one transaction: a load that fails
+leaves nothing behind. Dates are counted from today, so the project always looks current. The
+lead's e-mail marks the demo as loaded; loading it again changes nothing.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from uuid import UUID
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from coresearch.domain.accounts import service as accounts
+from coresearch.domain.accounts.schemas import Principal
+from coresearch.domain.accounts.tables import Role
+from coresearch.domain.involvement import activities, evaluations
+from coresearch.domain.involvement import schemas as involvement
+from coresearch.domain.involvement.tables import ActivityKind
+from coresearch.domain.projects import schemas as projects_schemas
+from coresearch.domain.projects import service as projects
+from coresearch.domain.projects.tables import Level, MemberRole, Phase, PhaseStatus, ProjectStatus
+from coresearch.domain.work import meetings, tasks
+from coresearch.domain.work import schemas as work
+from coresearch.domain.work.tables import AttendanceMode, TaskStatus
+from coresearch.lib.db import transaction
+from coresearch.settings import Settings
+
+# The people act without a sign-in, so their principals carry no token.
+NO_TOKEN = UUID(int=0)
+
+
+class DemoRefused(Exception):
+    """The demo was not loaded because the database looks like a real one."""
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    """One demo account and what they are in the project."""
+
+    key: str
+    label: str
+    full_name: str
+    email: str
+    role: Role
+    member_role: MemberRole | None
+
+
+# The lead's account marks the demo as loaded.
+MARKER_EMAIL = "ingrid.saether@example.no"
+PEOPLE = (
+    DemoPerson(
+        "leader",
+        "forskningsleder",
+        "Ragnhild Øvergård",
+        "ragnhild.overgard@example.no",
+        Role.research_leader,
+        None,
+    ),
+    DemoPerson("lead", "prosjektleder", "Ingrid Sæther", MARKER_EMAIL, Role.researcher, MemberRole.lead),
+    DemoPerson(
+        "researcher",
+        "forsker",
+        "Jørgen Bråten",
+        "jorgen.braten@example.no",
+        Role.researcher,
+        MemberRole.researcher,
+    ),
+    DemoPerson(
+        "ase",
+        "medforsker (egenerfaring)",
+        "Åse Bjørnstad",
+        "ase.bjornstad@example.no",
+        Role.co_researcher,
+        MemberRole.co_researcher,
+    ),
+    DemoPerson(
+        "oystein",
+        "medforsker (egenerfaring)",
+        "Øystein Kvæl",
+        "oystein.kvael@example.no",
+        Role.co_researcher,
+        MemberRole.co_researcher,
+    ),
+    DemoPerson(
+        "siv",
+        "medforsker (pårørende)",
+        "Siv Ødegård Næss",
+        "siv.naess@example.no",
+        Role.co_researcher,
+        MemberRole.co_researcher,
+    ),
+)
+CO_RESEARCHERS = ("ase", "oystein", "siv")
+
+TITLE = "Hjem etter innleggelse: medforskning om overgangen fra psykisk helsevern til kommunen"
+SUMMARY = (
+    "Mange opplever de første ukene etter utskriving fra døgnbehandling i psykisk helsevern som de "
+    "mest sårbare. Prosjektet undersøker hva som hjelper og hva som svikter i overgangen til "
+    "kommunale tjenester, slik pasienter og pårørende selv opplever den. Tre medforskere med egen- "
+    "og pårørendeerfaring er med fra valg av forskningsspørsmål til formidling, og gjennomfører "
+    "selv intervjuer etter modellen «bruker spør bruker»."
+)
+
+PHASE_PLAN = {
+    Phase.topic: (
+        Level.collaborate,
+        PhaseStatus.done,
+        "Forskningsspørsmålet ble formulert sammen med medforskerne i et idéverksted.",
+    ),
+    Phase.design: (
+        Level.collaborate,
+        PhaseStatus.done,
+        "Intervjuguide og informasjonsskriv er utarbeidet i fellesskap.",
+    ),
+    Phase.informants: (
+        Level.involve,
+        PhaseStatus.done,
+        "Rekruttering via brukerorganisasjoner og brukerstyrte sentre, ikke bare poliklinikkene.",
+    ),
+    Phase.data_collection: (
+        Level.lead,
+        PhaseStatus.ongoing,
+        "Medforskerne leder bruker-spør-bruker-intervjuene; forskerne har ansvar for lydopptak og "
+        "sikker lagring.",
+    ),
+    Phase.analysis: (
+        Level.collaborate,
+        PhaseStatus.not_started,
+        "Felles analyseverksteder; sakspapirer sendes ut en uke før hvert møte.",
+    ),
+    Phase.dissemination: (
+        Level.involve,
+        PhaseStatus.not_started,
+        "Medforskerne blir medforfattere der de ønsker det, og presenterer funnene for brukerrådet.",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    """A demo account as the command prints it; the password only when just created."""
+
+    label: str
+    full_name: str
+    email: str
+    password: str | None
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    """What `load_demo` did: `created` is False when the demo was already there."""
+
+    created: bool
+    project_id: UUID | None
+    project_title: str
+    accounts: list[DemoAccount]
+
+
+def ensure_allowed(*, settings: Settings, force: bool) -> None:
+    """Raise DemoRefused on PostgreSQL unless forced: demo data does not belong in production."""
+    if not settings.embedded and not force:
+        raise DemoRefused(
+            "the database is PostgreSQL (COSEARCH_DATABASE_URL), and demo accounts do not belong in a "
+            "real database. Use the embedded SQLite default, or pass --force if this database is a "
+            "throwaway one."
+        )
+
+
+async def load_demo(*, settings: Settings, force: bool = False) -> DemoResult:
+    """Load the demo project into the open database, unless it is already there.
+
+    Raises:
+        DemoRefused: the database is PostgreSQL and `force` is not set.
+    """
+    ensure_allowed(settings=settings, force=force)
+    existing = await accounts.find_user_by_email(email=MARKER_EMAIL)
+    if existing is not None:
+        return await _already_loaded(existing)
+    async with transaction():
+        return await _load()
+
+
+async def _already_loaded(lead_row: dict) -> DemoResult:
+    lead = Principal(
+        id=lead_row["id"],
+        email=lead_row["email"],
+        full_name=lead_row["full_name"],
+        role=Role(lead_row["role"]),
+        token_id=NO_TOKEN,
+    )
+    page = await projects.list_projects(principal=lead, limit=200, cursor=None)
+    project_id = next((p.id for p in page.items if p.title == TITLE), None)
+    return DemoResult(
+        created=False,
+        project_id=project_id,
+        project_title=TITLE,
+        accounts=[DemoAccount(p.label, p.full_name, p.email, None) for p in PEOPLE],
+    )
+
+
+async def _load() -> DemoResult:
+    today = datetime.now(UTC).date()
+    people: dict[str, Principal] = {}
+    created: list[DemoAccount] = []
+    for person in PEOPLE:
+        password = secrets.token_urlsafe(12)
+        user = await accounts.create_user_from_cli(
+            email=person.email, full_name=person.full_name, role=person.role, password=password
+        )
+        people[person.key] = Principal(
+            id=user.id, email=user.email, full_name=user.full_name, role=user.role, token_id=NO_TOKEN
+        )
+        created.append(DemoAccount(person.label, person.full_name, user.email, password))
+    lead = people["lead"]
+    project = await projects.create_project(
+        principal=lead,
+        data=projects_schemas.ProjectCreate(
+            title=TITLE,
+            summary=SUMMARY,
+            funder="Helse Sør-Øst RHF",
+            grant_reference="HSØ-2026-1047",
+            ethics_reference="REK 2025/731942",
+            starts_on=today - timedelta(days=300),
+            ends_on=today + timedelta(days=800),
+            involvement_budget_ore=180_000_00,
+        ),
+    )
+    for person in PEOPLE:
+        if person.member_role not in (None, MemberRole.lead):
+            await projects.put_member(
+                principal=lead,
+                project_id=project.id,
+                user_id=people[person.key].id,
+                data=projects_schemas.MemberPut(role=person.member_role),
+            )
+    for phase, (level, status, notes) in PHASE_PLAN.items():
+        await projects.update_phase(
+            principal=lead,
+            project_id=project.id,
+            phase=phase.value,
+            data=projects_schemas.ProjectPhaseUpdate(planned_level=level, status=status, notes=notes),
+        )
+    await projects.update_project(
+        principal=lead,
+        project_id=project.id,
+        data=projects_schemas.ProjectUpdate(status=ProjectStatus.active),
+    )
+    await _add_meetings(lead, project.id, people, today)
+    await _add_tasks(lead, project.id, people, today)
+    await _add_activities(lead, project.id, people, today)
+    await _add_evaluations(project.id, people)
+    return DemoResult(created=True, project_id=project.id, project_title=TITLE, accounts=created)
+
+
+def _oslo() -> tzinfo:
+    try:
+        return ZoneInfo("Europe/Oslo")
+    except ZoneInfoNotFoundError:  # an image without time-zone data: winter time will do
+        return timezone(timedelta(hours=1))
+
+
+async def _add_meetings(lead: Principal, project_id: UUID, people: dict[str, Principal], today: date) -> None:
+    oslo = _oslo()
+    plans = [
+        (
+            work.MeetingCreate(
+                title="Oppstartsmøte for forskningsgruppen",
+                phase=Phase.topic,
+                starts_at=datetime.combine(today - timedelta(days=280), time(10), tzinfo=oslo),
+                ends_at=datetime.combine(today - timedelta(days=280), time(14), tzinfo=oslo),
+                location="Møterom Tyrifjord, Klinikk psykisk helse og rus",
+                break_minutes=30,
+                agenda=(
+                    "1. Velkommen og presentasjonsrunde\n"
+                    "2. Roller, mandat og taushetserklæring\n"
+                    "3. Honorar, reiseutgifter og timeføring\n"
+                    "4. Hva er viktigst å forske på? Innspill fra medforskerne\n"
+                    "5. Møteplan og når sakspapirene sendes ut"
+                ),
+            ),
+            {
+                "ase": AttendanceMode.in_person,
+                "oystein": AttendanceMode.in_person,
+                "siv": AttendanceMode.remote,
+            },
+        ),
+        (
+            work.MeetingCreate(
+                title="Oppsummering etter første intervjurunde",
+                phase=Phase.data_collection,
+                starts_at=datetime.combine(today - timedelta(days=30), time(12), tzinfo=oslo),
+                ends_at=datetime.combine(today - timedelta(days=30), time(15), tzinfo=oslo),
+                location="Møterom Tyrifjord og Teams",
+                break_minutes=15,
+                agenda=(
+                    "1. Hvordan opplevdes det å intervjue?\n"
+                    "2. Hva overrasket oss i svarene?\n"
+                    "3. Trenger intervjuguiden justeringer?\n"
+                    "4. Plan for neste runde"
+                ),
+            ),
+            {"ase": AttendanceMode.in_person, "oystein": None, "siv": AttendanceMode.remote},
+        ),
+    ]
+    for data, attendance in plans:
+        meeting = await meetings.create_meeting(principal=lead, project_id=project_id, data=data)
+        for key, mode in attendance.items():
+            await meetings.put_attendance(
+                principal=lead,
+                meeting_id=meeting.id,
+                user_id=people[key].id,
+                data=work.AttendancePut(attended=mode is not None, mode=mode),
+            )
+
+
+# (due in days, assignees, status, the task as created)
+TASKS = [
+    (
+        -265,
+        ("researcher",),
+        TaskStatus.done,
+        {"title": "Oppsummere innspillene fra idéverkstedet", "phase": Phase.topic, "estimated_minutes": 120},
+    ),
+    (
+        7,
+        ("lead",),
+        TaskStatus.todo,
+        {
+            "title": "Skrive tilbakemelding til medforskerne: hva endret seg etter innspillene deres",
+            "phase": Phase.data_collection,
+            "estimated_minutes": 60,
+        },
+    ),
+    (
+        14,
+        ("researcher",),
+        TaskStatus.in_progress,
+        {
+            "title": "Transkribere og avidentifisere intervju 5–8",
+            "phase": Phase.data_collection,
+            "description": "Lydfilene slettes når transkripsjonene er kontrollert.",
+            "estimated_minutes": 480,
+        },
+    ),
+    (
+        21,
+        ("ase", "oystein"),
+        TaskStatus.in_progress,
+        {
+            "title": "Gjennomføre to nye bruker-spør-bruker-intervjuer",
+            "phase": Phase.data_collection,
+            "description": "Bruk den justerte intervjuguiden; avtal tid og sted med Jørgen.",
+            "estimated_minutes": 240,
+        },
+    ),
+    (
+        40,
+        CO_RESEARCHERS,
+        TaskStatus.todo,
+        {
+            "title": "Lese sakspapirene før første analyseverksted",
+            "phase": Phase.analysis,
+            "estimated_minutes": 90,
+        },
+    ),
+]
+
+
+async def _add_tasks(lead: Principal, project_id: UUID, people: dict[str, Principal], today: date) -> None:
+    for due_in_days, keys, status, fields in TASKS:
+        task = await tasks.create_task(
+            principal=lead,
+            project_id=project_id,
+            data=work.TaskCreate(
+                **fields,
+                assignee_ids=[people[key].id for key in keys],
+                due_on=today + timedelta(days=due_in_days),
+            ),
+        )
+        if status != TaskStatus.todo:
+            await tasks.update_task(principal=lead, task_id=task.id, data=work.TaskUpdate(status=status))
+
+
+# (days ago, participants, the activity as logged)
+ACTIVITIES = [
+    (
+        280,
+        CO_RESEARCHERS,
+        {
+            "phase": Phase.topic,
+            "kind": ActivityKind.workshop,
+            "level": Level.collaborate,
+            "minutes": 180,
+            "summary": "Idéverksted om hva som er vanskeligst i de første ukene etter utskriving.",
+            "hoped_to_influence": "Valget av forskningsspørsmål.",
+            "what_changed": "Spørsmålet ble endret fra å måle reinnleggelser til å undersøke de første "
+            "14 dagene hjemme, slik pasientene selv opplever dem.",
+            "why_it_matters": "Det er i de første dagene mange faller mellom to stoler, og det vises "
+            "ikke i registerdata.",
+        },
+    ),
+    (
+        250,
+        ("ase",),
+        {
+            "phase": Phase.topic,
+            "kind": ActivityKind.document_review,
+            "level": Level.consult,
+            "minutes": 90,
+            "summary": "Lest og kommentert utkastet til prosjektbeskrivelse.",
+            "hoped_to_influence": "Språket og vinklingen i søknaden.",
+            "what_changed": "Ordet «etterlevelse» ble tatt ut, og pårørende fikk et eget delmål.",
+            "why_it_matters": "Søknaden beskriver nå pasientene som aktører, ikke som mottakere av tiltak.",
+        },
+    ),
+    (
+        210,
+        CO_RESEARCHERS,
+        {
+            "phase": Phase.design,
+            "kind": ActivityKind.workshop,
+            "level": Level.collaborate,
+            "minutes": 150,
+            "summary": "Arbeidsmøte om intervjuguiden.",
+            "hoped_to_influence": "Rekkefølge og ordlyd i intervjuspørsmålene.",
+            "what_changed": "Spørsmål om rus ble flyttet til slutten og gjort frivillige, og det ble "
+            "lagt inn en pause etter 30 minutter.",
+            "why_it_matters": "Intervjuet oppleves tryggere for informantene, og færre avbryter underveis.",
+        },
+    ),
+    (
+        190,
+        ("siv",),
+        {
+            "phase": Phase.design,
+            "kind": ActivityKind.document_review,
+            "level": Level.involve,
+            "minutes": 120,
+            "summary": "Gjennomgang av informasjonsskriv og samtykkeskjema fra et pårørendeperspektiv.",
+            "hoped_to_influence": "Hvor forståelig informasjonen til informantene er.",
+            "what_changed": "Informasjonsskrivet ble kortet ned fra fire til to sider i klarspråk, og "
+            "pårørende fikk et eget skriv.",
+        },
+    ),
+    (
+        150,
+        ("ase", "oystein"),
+        {
+            "phase": Phase.informants,
+            "kind": ActivityKind.meeting,
+            "level": Level.involve,
+            "minutes": 90,
+            "summary": "Plan for rekruttering gjennom brukerorganisasjoner og brukerstyrte sentre.",
+            "hoped_to_influence": "Hvem som blir spurt om å delta.",
+            "what_changed": "Rekrutteringen går nå også via brukerstyrte sentre, ikke bare via "
+            "poliklinikkene.",
+            "why_it_matters": "Utvalget blir bredere: flere unge menn og flere med innvandrerbakgrunn.",
+        },
+    ),
+    (
+        60,
+        ("ase", "oystein"),
+        {
+            "phase": Phase.data_collection,
+            "kind": ActivityKind.interview,
+            "level": Level.lead,
+            "minutes": 240,
+            "summary": "Bruker spør bruker: fire intervjuer gjennomført av medforskerne, med en forsker "
+            "til stede for lydopptaket.",
+        },
+    ),
+    (
+        30,
+        ("ase", "siv"),
+        {
+            "phase": Phase.data_collection,
+            "kind": ActivityKind.meeting,
+            "level": Level.collaborate,
+            "minutes": 120,
+            "summary": "Oppsummering etter første intervjurunde.",
+            "hoped_to_influence": "Justering av intervjuguiden før neste runde.",
+            "what_changed": "Et nytt spørsmål om hvem som tok kontakt den første uka hjemme ble lagt til.",
+            "why_it_matters": "Flere informanter fortalte at ingen ringte; det funnet kunne vi ellers "
+            "ha gått glipp av.",
+        },
+    ),
+    (
+        10,
+        ("oystein",),
+        {
+            "phase": Phase.dissemination,
+            "kind": ActivityKind.presentation,
+            "level": Level.inform,
+            "minutes": 60,
+            "summary": "Presenterte prosjektet og de foreløpige erfaringene for brukerrådet ved "
+            "helseforetaket.",
+        },
+    ),
+]
+
+
+async def _add_activities(
+    lead: Principal, project_id: UUID, people: dict[str, Principal], today: date
+) -> None:
+    for days_ago, keys, fields in ACTIVITIES:
+        await activities.create_activity(
+            principal=lead,
+            project_id=project_id,
+            data=involvement.ActivityCreate(
+                **fields,
+                occurred_on=today - timedelta(days=days_ago),
+                participant_ids=[people[key].id for key in keys],
+            ),
+        )
+
+
+EVALUATIONS = {
+    "ase": (5, 4, 4, 5, "Jeg ble hørt, og det var fint å se at intervjuguiden faktisk ble endret."),
+    "oystein": (4, 5, 3, 4, "Sakspapirene kom litt sent før det første møtet."),
+    "siv": (4, 4, 3, 3, None),
+}
+
+
+async def _add_evaluations(project_id: UUID, people: dict[str, Principal]) -> None:
+    for key, (voice, contribute, agenda, change, comment) in EVALUATIONS.items():
+        await evaluations.submit_evaluation(
+            principal=people[key],
+            project_id=project_id,
+            data=involvement.EvaluationCreate(
+                voice=voice, contribute=contribute, agenda=agenda, change=change, comment=comment
+            ),
+        )
+
+
+def render(result: DemoResult) -> str:
+    """The command's report: the accounts, how to sign in and where the API docs are."""
+    lines = []
+    if result.created:
+        lines.append(f"Demo project loaded: {result.project_title}")
+    else:
+        lines.append(f"The demo project is already loaded; nothing was changed: {result.project_title}")
+    if result.project_id is not None:
+        lines.append(f"  project id: {result.project_id}")
+    lines.append("")
+    if result.created:
+        lines.append("Demo accounts (the passwords are shown only this once):")
+    else:
+        lines.append("Demo accounts (their passwords were shown when the demo was loaded):")
+    for account in result.accounts:
+        who = f"  {account.label:<27} {account.full_name:<19} {account.email:<30}"
+        lines.append(f"{who} {account.password}" if account.password else who.rstrip())
+    lines += [
+        "",
+        "To try it: start the service with `coresearch serve`, open http://127.0.0.1:8000/schema",
+        'for the API docs, and sign in with POST /api/v1/auth/login {"email": ..., "password": ...};',
+        "send the access_token as `Authorization: Bearer <token>`.",
+    ]
+    return "\n".join(lines)

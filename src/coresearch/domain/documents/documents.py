@@ -1,0 +1,175 @@
+"""Documents of a project: upload (version 1), read, list and delete, each change audited.
+
+The object is stored first and its row inserted after (with the audit row, in one transaction);
+an insert that fails takes the object away again. Deleting removes the rows and records the
+object keys as pending deletions in one transaction, then deletes the objects.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID, uuid4
+
+import msgspec
+
+from coresearch.domain.accounts.schemas import Principal
+from coresearch.domain.accounts.service import actor_of
+from coresearch.domain.audit import service as audit
+from coresearch.domain.documents import schemas as s
+from coresearch.domain.documents.consistency import delete_after_commit, discard_objects
+from coresearch.domain.documents.fields import check_references, parse_fields
+from coresearch.domain.documents.service import (
+    audited,
+    current_versions,
+    document_in_reach,
+    insert_version,
+    now,
+    object_key,
+    to_document,
+    to_version,
+)
+from coresearch.domain.documents.tables import Document, DocumentKind, DocumentVersion, PendingDeletion
+from coresearch.domain.documents.upload import FormUpload, receive_upload
+from coresearch.domain.documents.visibility import may_delete, visible_filter
+from coresearch.domain.projects.access import project_access
+from coresearch.lib.db import transaction
+from coresearch.lib.pagination import Page, check_limit, decode_datetime_cursor, page_of
+from coresearch.lib.problems import Forbidden
+from coresearch.lib.storage import DocumentStore
+
+
+async def create_document(
+    *, principal: Principal, project_id: UUID, form: FormUpload, store: DocumentStore, max_bytes: int
+) -> s.Document:
+    """Store an uploaded document as version 1 (any project member); see `fields` for the rules."""
+    access = await project_access(principal=principal, project_id=project_id)
+    document_id, version_id = uuid4(), uuid4()
+    values: dict[str, Any] = {}
+
+    async def check(fields: dict[str, str], complete: bool) -> None:
+        parsed = parse_fields(fields, complete=complete)
+        await check_references(principal=principal, access=access, values=parsed, complete=complete)
+        values.update(parsed)
+
+    received = await receive_upload(
+        form,
+        store=store,
+        key=object_key(project_id, document_id, version_id),
+        max_bytes=max_bytes,
+        field_names=frozenset(s.FORM_FIELD_TYPES),
+        check_fields=check,
+    )
+    data = s.DocumentForm(**values)
+    try:
+        async with transaction():
+            moment = now()
+            await Document.insert(
+                Document(
+                    id=document_id,
+                    project=project_id,
+                    title=data.title,
+                    kind=data.kind.value,
+                    visibility=data.visibility.value,
+                    coresearcher=data.coresearcher_id,
+                    meeting=data.meeting_id,
+                    uploaded_by=principal.id,
+                    current_version=1,
+                    created_at=moment,
+                    updated_at=moment,
+                )
+            )
+            version = await insert_version(
+                principal=principal,
+                document_id=document_id,
+                version_id=version_id,
+                number=1,
+                received=received,
+                moment=moment,
+            )
+            row = await Document.select().where(Document.id == document_id).first()
+            await audit.record(
+                actor=actor_of(principal),
+                action="document.create",
+                entity="document",
+                entity_id=document_id,
+                after=audited(row, version),
+            )
+    except BaseException:
+        await discard_objects(store, [received.stored.key])
+        raise
+    return to_document(row, version)
+
+
+async def get_document(*, principal: Principal, document_id: UUID) -> s.DocumentDetail:
+    """A document the caller sees, with every version, oldest first."""
+    row, _ = await document_in_reach(principal=principal, document_id=document_id)
+    versions = await (
+        DocumentVersion.select()
+        .where(DocumentVersion.document == document_id)
+        .order_by(DocumentVersion.version)
+    )
+    current = next(v for v in versions if v["version"] == row["current_version"])
+    document = to_document(row, current)
+    return s.DocumentDetail(
+        **msgspec.structs.asdict(document), versions=[to_version(version) for version in versions]
+    )
+
+
+async def list_documents(
+    *,
+    principal: Principal,
+    project_id: UUID,
+    limit: int,
+    cursor: str | None,
+    kind: DocumentKind | None = None,
+    meeting_id: UUID | None = None,
+) -> Page[s.Document]:
+    """The project's documents the caller sees, newest first."""
+    check_limit(limit)
+    access = await project_access(principal=principal, project_id=project_id)
+    query = (
+        Document.select()
+        .where(Document.project == project_id)
+        .order_by(Document.created_at, Document.id, ascending=False)
+    )
+    visible = visible_filter(principal=principal, access=access)
+    if visible is not None:
+        query = query.where(visible)
+    if kind is not None:
+        query = query.where(Document.kind == kind.value)
+    if meeting_id is not None:
+        query = query.where(Document.meeting == meeting_id)
+    if cursor:
+        at, last_id = decode_datetime_cursor(cursor)
+        query = query.where(
+            (Document.created_at < at) | ((Document.created_at == at) & (Document.id < last_id))
+        )
+    rows = await query.limit(limit + 1)
+    current = await current_versions(rows[:limit])
+    return page_of(
+        rows, limit, sort_key="created_at", convert=lambda row: to_document(row, current[row["id"]])
+    )
+
+
+async def delete_document(*, principal: Principal, document_id: UUID, store: DocumentStore) -> None:
+    """Delete a document and all its versions (the project's leads and the uploader)."""
+    async with transaction():
+        row, access = await document_in_reach(principal=principal, document_id=document_id, lock=True)
+        if not may_delete(principal=principal, access=access, row=row):
+            raise Forbidden("Only the project's leads and the uploader delete this document")
+        versions = await DocumentVersion.select().where(DocumentVersion.document == document_id)
+        current = next((v for v in versions if v["version"] == row["current_version"]), None)
+        keys = sorted(version["object_key"] for version in versions)
+        await Document.delete().where(Document.id == document_id)
+        if keys:
+            await PendingDeletion.insert(*[PendingDeletion(object_key=key) for key in keys]).on_conflict(
+                target=PendingDeletion.object_key, action="DO NOTHING"
+            )
+        await audit.record(
+            actor=actor_of(principal),
+            action="document.delete",
+            entity="document",
+            entity_id=document_id,
+            before={**audited(row, current), "versions": len(versions)},
+        )
+    await delete_after_commit(store, keys)
