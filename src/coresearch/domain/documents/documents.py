@@ -23,7 +23,6 @@ from coresearch.domain.documents.service import (
     current_versions,
     document_in_reach,
     insert_version,
-    now,
     object_key,
     to_document,
     to_version,
@@ -35,6 +34,7 @@ from coresearch.domain.projects.access import project_access
 from coresearch.lib.db import transaction
 from coresearch.lib.pagination import Page, check_limit, decode_datetime_cursor, page_of
 from coresearch.lib.problems import Forbidden
+from coresearch.lib.records import now
 from coresearch.lib.storage import DocumentStore
 
 

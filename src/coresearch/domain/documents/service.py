@@ -3,7 +3,7 @@ the API shows them, and the one lookup that answers 404 for a document the calle
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -13,15 +13,10 @@ from coresearch.domain.documents.tables import Document, DocumentKind, DocumentV
 from coresearch.domain.documents.upload import ReceivedFile
 from coresearch.domain.documents.visibility import can_see
 from coresearch.domain.projects.access import ProjectAccess, project_access
-from coresearch.domain.work.service import locked
 from coresearch.lib.problems import NotFound
+from coresearch.lib.records import locked
 
 VERSION_FIELDS = ("version", "filename", "size", "sha256", "content_type")
-
-
-def now() -> datetime:
-    """The current time, in UTC."""
-    return datetime.now(UTC)
 
 
 def object_key(project_id: UUID, document_id: UUID, version_id: UUID) -> str:

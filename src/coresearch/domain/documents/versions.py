@@ -17,7 +17,6 @@ from coresearch.domain.documents.service import (
     VERSION_FIELDS,
     document_in_reach,
     insert_version,
-    now,
     object_key,
     to_document,
 )
@@ -26,6 +25,7 @@ from coresearch.domain.documents.upload import FormUpload, receive_upload
 from coresearch.domain.documents.visibility import may_add_version
 from coresearch.lib.db import transaction
 from coresearch.lib.problems import Forbidden, NotFound, ServiceUnavailable
+from coresearch.lib.records import now
 from coresearch.lib.storage import DocumentStore, ObjectNotFound, ObjectReader
 
 logger = structlog.get_logger(__name__)

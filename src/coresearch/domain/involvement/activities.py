@@ -23,7 +23,6 @@ from coresearch.domain.accounts.schemas import Principal
 from coresearch.domain.accounts.service import actor_of
 from coresearch.domain.audit import service as audit
 from coresearch.domain.involvement import schemas as s
-from coresearch.domain.involvement.service import locked, now, set_fields, today
 from coresearch.domain.involvement.tables import Activity, ActivityKind, ActivityParticipant
 from coresearch.domain.projects.access import (
     LEAD_ONLY,
@@ -36,6 +35,7 @@ from coresearch.domain.projects.tables import Level, MemberRole, Membership, Pha
 from coresearch.lib.db import current_engine, transaction
 from coresearch.lib.pagination import Page, check_limit, decode_cursor, page_of
 from coresearch.lib.problems import BadRequest, Forbidden, NotFound, Unprocessable
+from coresearch.lib.records import locked, now, set_fields, today
 
 ACTIVITY_FIELDS = (
     "phase",

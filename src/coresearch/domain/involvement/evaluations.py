@@ -16,11 +16,11 @@ from coresearch.domain.accounts.schemas import Principal
 from coresearch.domain.accounts.service import actor_of
 from coresearch.domain.audit import service as audit
 from coresearch.domain.involvement import schemas as s
-from coresearch.domain.involvement.service import today
 from coresearch.domain.involvement.tables import Evaluation
 from coresearch.domain.projects.access import LEAD_ONLY, project_access
 from coresearch.domain.projects.tables import MemberRole
 from coresearch.lib.db import transaction
+from coresearch.lib.records import today
 
 QUESTIONS = ("voice", "contribute", "agenda", "change")
 SCORES = range(1, 6)

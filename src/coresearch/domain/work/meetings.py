@@ -17,11 +17,12 @@ from coresearch.domain.audit import service as audit
 from coresearch.domain.projects.access import STAFF, project_access
 from coresearch.domain.projects.tables import MemberRole, Phase
 from coresearch.domain.work import schemas as s
-from coresearch.domain.work.service import locked, members_by_id, now, set_fields
+from coresearch.domain.work.service import members_by_id
 from coresearch.domain.work.tables import Attendance, AttendanceMode, Meeting
 from coresearch.lib.db import transaction
 from coresearch.lib.pagination import Page, check_limit, decode_datetime_cursor, page_of
 from coresearch.lib.problems import NotFound, Unprocessable
+from coresearch.lib.records import locked, now, set_fields
 
 MEETING_FIELDS = ("title", "phase", "starts_at", "ends_at", "location", "break_minutes", "agenda")
 LONGEST_MEETING = timedelta(hours=24)

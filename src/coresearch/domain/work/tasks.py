@@ -22,11 +22,12 @@ from coresearch.domain.audit import service as audit
 from coresearch.domain.projects.access import STAFF, ProjectAccess, member_project_ids, project_access
 from coresearch.domain.projects.tables import MemberRole, Phase
 from coresearch.domain.work import schemas as s
-from coresearch.domain.work.service import locked, members_by_id, now, set_fields
+from coresearch.domain.work.service import members_by_id
 from coresearch.domain.work.tables import Task, TaskAssignee, TaskStatus
 from coresearch.lib.db import transaction
 from coresearch.lib.pagination import Page, check_limit, decode_cursor, page_of
 from coresearch.lib.problems import BadRequest, Forbidden, NotFound, Unprocessable
+from coresearch.lib.records import locked, now, set_fields
 
 TASK_FIELDS = ("title", "description", "phase", "status", "due_on", "estimated_minutes")
 # Fields an assignee who is a co-researcher may change.

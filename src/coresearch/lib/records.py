@@ -1,4 +1,4 @@
-"""Pieces shared by the involvement area's services (`activities`, `evaluations`)."""
+"""Small helpers every service uses: the clock, the fields a PATCH sets, row locks."""
 
 from __future__ import annotations
 
