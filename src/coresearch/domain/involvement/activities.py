@@ -2,8 +2,9 @@
 
 Lists are newest first: by `occurred_on` descending, ties broken by id descending. The cursor
 holds the last activity's day and id, so a page never repeats or skips an activity that existed
-when the first page was read, whatever is logged in between. A project's page is one statement:
-the activities (on the `(project, occurred_on, id)` index) with each one's participants.
+when the first page was read, whatever is logged in between. A page is one statement (`queries.py`):
+a project's activities on `(project, occurred_on, id)`, one person's on their participant rows,
+which carry the activity's project and day (kept in step here), each with its participants.
 """
 
 from __future__ import annotations
@@ -15,20 +16,24 @@ from typing import Any
 from uuid import UUID
 
 import msgspec
-from piccolo.columns.combination import Where
-from piccolo.query import Select
 from piccolo.querystring import QueryString
 
 from coresearch.domain.accounts.schemas import Principal
 from coresearch.domain.accounts.service import actor_of
 from coresearch.domain.audit import service as audit
 from coresearch.domain.involvement import schemas as s
+from coresearch.domain.involvement.queries import (
+    IMPACT_SQL,
+    IN_MEMBER_PROJECTS_SQL,
+    PAGE_SQL,
+    PERSON_PAGE_SQL,
+    TOOK_PART_SQL,
+)
 from coresearch.domain.involvement.tables import Activity, ActivityKind, ActivityParticipant
 from coresearch.domain.projects.access import (
     LEAD_ONLY,
     ProjectAccess,
     has_oversight,
-    member_project_ids,
     project_access,
 )
 from coresearch.domain.projects.tables import Level, MemberRole, Membership, Phase
@@ -51,22 +56,6 @@ ACTIVITY_FIELDS = (
 # Involvement is logged after the fact; a day of slack covers time zones and evening entries.
 FUTURE_SLACK = timedelta(days=1)
 EARLIEST_DAY = date(2000, 1, 1)
-
-# A project's page, the busiest read, is fixed SQL composed from fragments rather than the query
-# builder, which nearly doubled its CPU (docs/performance.md). Columns are named as in
-# `s.Activity`; participants come sorted, as an array on PostgreSQL and as JSON text on SQLite.
-_PAGE = """
-SELECT a.id, a.project AS project_id, a.phase, a.kind, a.occurred_on, a.level, a.minutes, a.summary,
-       a.hoped_to_influence, a.what_changed, a.why_it_matters, a.created_by, a.created_at,
-       a.updated_at, {participants} AS participant_ids
-FROM activities a WHERE {{}} ORDER BY a.occurred_on DESC, a.id DESC LIMIT {{}}
-"""
-_PARTICIPANTS = 'SELECT ap."user" FROM activity_participants ap WHERE ap.activity = a.id ORDER BY ap."user"'
-PAGE_SQL = {
-    "postgres": _PAGE.format(participants=f"ARRAY({_PARTICIPANTS})"),
-    "sqlite": _PAGE.format(participants=f'(SELECT json_group_array("user") FROM ({_PARTICIPANTS}))'),
-}
-TOOK_PART_SQL = 'a.id IN (SELECT activity FROM activity_participants WHERE "user" = {})'
 
 
 def _to_activity(row: dict[str, Any], participant_ids: list[UUID]) -> s.Activity:
@@ -120,12 +109,6 @@ def _audited(row: dict[str, Any], participant_ids: list[UUID]) -> dict[str, Any]
     }
 
 
-def _took_part(user_id: UUID) -> Where:
-    return Activity.id.is_in(
-        ActivityParticipant.select(ActivityParticipant.activity).where(ActivityParticipant.user == user_id)
-    )
-
-
 def _decode_day_cursor(cursor: str) -> tuple[date, UUID]:
     position = decode_cursor(cursor)
     try:
@@ -136,18 +119,19 @@ def _decode_day_cursor(cursor: str) -> tuple[date, UUID]:
         ) from None
 
 
-def _newest_first(query: Select, cursor: str | None) -> Select:
-    """Order by (occurred_on, id) descending and start after the cursor's position.
+def _after(cursor: str, *, day: str, row_id: str) -> QueryString:
+    """The rows after the cursor's position, newest first, on the given day and id columns.
 
-    The redundant `occurred_on <= day` bounds the index range; the rest only filters that day.
+    The redundant `day <= cursor day` bounds the index range; the rest only filters that day.
     """
-    query = query.order_by(Activity.occurred_on, Activity.id, ascending=False)
-    if not cursor:
-        return query
-    day, last_id = _decode_day_cursor(cursor)
-    return query.where(
-        (Activity.occurred_on <= day) & ((Activity.occurred_on < day) | (Activity.id < last_id))
+    cursor_day, last_id = _decode_day_cursor(cursor)
+    return QueryString(
+        f"{day} <= {{}} AND ({day} < {{}} OR {row_id} < {{}})", cursor_day, cursor_day, last_id
     )
+
+
+def _all_of(conditions: list[QueryString]) -> QueryString:
+    return QueryString(" AND ".join(["{}"] * len(conditions)), *conditions)
 
 
 async def _participants_of(activity_ids: list[UUID]) -> dict[UUID, list[UUID]]:
@@ -267,7 +251,12 @@ async def create_activity(*, principal: Principal, project_id: UUID, data: s.Act
         )
         await activity.save()
         await ActivityParticipant.insert(
-            *[ActivityParticipant(activity=activity.id, user=user_id) for user_id in participant_ids]
+            *[
+                ActivityParticipant(
+                    activity=activity.id, user=user_id, project=project_id, occurred_on=data.occurred_on
+                )
+                for user_id in participant_ids
+            ]
         )
         row = await Activity.select().where(Activity.id == activity.id).first()
         await audit.record(
@@ -309,11 +298,15 @@ async def list_activities(
             errors=[{"field": "from", "message": "must be on or before to"}],
         )
     access = await project_access(principal=principal, project_id=project_id)
-    conditions = [QueryString("a.project = {}", project_id)]
-    if access.acting_role == MemberRole.co_researcher:
-        conditions.append(QueryString(TOOK_PART_SQL, principal.id))
-    if participant_id is not None:
-        conditions.append(QueryString(TOOK_PART_SQL, participant_id))
+    person = principal.id if access.acting_role == MemberRole.co_researcher else participant_id
+    if person is None:
+        page_sql, day, row_id = PAGE_SQL, "a.occurred_on", "a.id"
+        conditions = [QueryString("a.project = {}", project_id)]
+    else:
+        page_sql, day, row_id = PERSON_PAGE_SQL, "me.occurred_on", "me.activity"
+        conditions = [QueryString('me."user" = {} AND me.project = {}', person, project_id)]
+        if participant_id is not None and participant_id != person:
+            conditions.append(QueryString(TOOK_PART_SQL, participant_id))
     if phase is not None:
         conditions.append(QueryString("a.phase = {}", phase.value))
     if level is not None:
@@ -321,17 +314,12 @@ async def list_activities(
     if kind is not None:
         conditions.append(QueryString("a.kind = {}", kind.value))
     if from_day is not None:
-        conditions.append(QueryString("a.occurred_on >= {}", from_day))
+        conditions.append(QueryString(f"{day} >= {{}}", from_day))
     if to_day is not None:
-        conditions.append(QueryString("a.occurred_on <= {}", to_day))
+        conditions.append(QueryString(f"{day} <= {{}}", to_day))
     if cursor:
-        # The redundant `occurred_on <= day` bounds the index range; the rest filters that day.
-        day, last_id = _decode_day_cursor(cursor)
-        conditions.append(
-            QueryString("a.occurred_on <= {} AND (a.occurred_on < {} OR a.id < {})", day, day, last_id)
-        )
-    where = QueryString(" AND ".join(["{}"] * len(conditions)), *conditions)
-    rows = await Activity.raw(PAGE_SQL[current_engine().engine_type], where, limit + 1)
+        conditions.append(_after(cursor, day=day, row_id=row_id))
+    rows = await Activity.raw(page_sql[current_engine().engine_type], _all_of(conditions), limit + 1)
     return page_of(rows, limit, sort_key="occurred_on", convert=_page_item)
 
 
@@ -360,11 +348,22 @@ async def update_activity(*, principal: Principal, activity_id: UUID, data: s.Ac
                     & ActivityParticipant.user.is_in(list(removed))
                 )
             if added:
+                day = changes.get("occurred_on", before["occurred_on"])
                 await ActivityParticipant.insert(
-                    *[ActivityParticipant(activity=activity_id, user=user_id) for user_id in added]
+                    *[
+                        ActivityParticipant(
+                            activity=activity_id, user=user_id, project=before["project"], occurred_on=day
+                        )
+                        for user_id in added
+                    ]
                 )
         if changes or after_participants != before_participants:
             await Activity.update({**changes, "updated_at": now()}).where(Activity.id == activity_id)
+        if "occurred_on" in changes:
+            # The participants' copy of the day orders their pages: keep it in step.
+            await ActivityParticipant.update({ActivityParticipant.occurred_on: changes["occurred_on"]}).where(
+                ActivityParticipant.activity == activity_id
+            )
         after = await Activity.select().where(Activity.id == activity_id).first()
         if _audited(before, before_participants) != _audited(after, after_participants):
             await audit.record(
@@ -384,15 +383,12 @@ async def list_my_impact(
     """Return the activities the caller took part in, in projects they can still see, newest
     first; with `only_with_change`, only those where something is recorded as changed."""
     check_limit(limit)
-    query = Activity.select(*Activity.all_columns(), Activity.project.title.as_alias("project_title")).where(
-        _took_part(principal.id)
-    )
+    conditions = [QueryString('me."user" = {}', principal.id)]
     if not has_oversight(principal):
-        project_ids = await member_project_ids(user_id=principal.id)
-        if not project_ids:
-            return Page(items=[], next_cursor=None)
-        query = query.where(Activity.project.is_in(project_ids))
+        conditions.append(QueryString(IN_MEMBER_PROJECTS_SQL, principal.id))
     if only_with_change:
-        query = query.where(Activity.what_changed != "")
-    rows = await _newest_first(query, cursor).limit(limit + 1)
+        conditions.append(QueryString("a.what_changed <> ''"))
+    if cursor:
+        conditions.append(_after(cursor, day="me.occurred_on", row_id="me.activity"))
+    rows = await Activity.raw(IMPACT_SQL, _all_of(conditions), limit + 1)
     return page_of(rows, limit, sort_key="occurred_on", convert=_to_impact)

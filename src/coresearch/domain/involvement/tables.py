@@ -48,6 +48,10 @@ class ActivityParticipant(Table, tablename="activity_participants"):
     id = UUID(primary_key=True)
     activity = ForeignKey(Activity, on_delete=OnDelete.cascade, null=False, index=True)
     user = ForeignKey(User, on_delete=OnDelete.cascade, null=False, index=True)
+    # Copies of the activity's project and day, written with every participant row and changed
+    # with the activity, so one person's activities read newest first from one index (0010).
+    project = UUID(null=True, default=None)
+    occurred_on = Date(null=True, default=None)
 
 
 class Evaluation(Table, tablename="evaluations"):
