@@ -385,7 +385,7 @@ async def list_my_impact(
     check_limit(limit)
     conditions = [QueryString('me."user" = {}', principal.id)]
     if not has_oversight(principal):
-        conditions.append(QueryString(IN_MEMBER_PROJECTS_SQL, principal.id))
+        conditions.append(QueryString(IN_MEMBER_PROJECTS_SQL[current_engine().engine_type]))
     if only_with_change:
         conditions.append(QueryString("a.what_changed <> ''"))
     if cursor:

@@ -45,4 +45,9 @@ SELECT a.id, a.project, p.title AS project_title, a.phase, a.kind, a.level, a.oc
 FROM activity_participants me JOIN activities a ON a.id = me.activity JOIN projects p ON p.id = a.project
 WHERE {} ORDER BY me.occurred_on DESC, me.activity DESC LIMIT {}
 """
-IN_MEMBER_PROJECTS_SQL = 'me.project IN (SELECT project FROM project_members WHERE "user" = {})'
+# PostgreSQL would turn a plain `EXISTS`/`IN` into a join, guess from independent statistics that
+# few of a person's rows lie in their projects (all do), and sort their whole history: 46 ms at
+# 200,000 activities. `OFFSET 0` keeps it a per-row check while the index is walked in order and
+# the walk stops at the limit (1.1 ms). SQLite walks the index either way and has no bare OFFSET.
+_MEMBER = 'SELECT 1 FROM project_members pm WHERE pm.project = me.project AND pm."user" = me."user"'
+IN_MEMBER_PROJECTS_SQL = {"postgres": f"EXISTS ({_MEMBER} OFFSET 0)", "sqlite": f"EXISTS ({_MEMBER})"}
