@@ -2,7 +2,8 @@
 
 Lists are ordered by due date with undated tasks last, then by id. The cursor holds the last
 task's due date ("" when it has none) and id, so a page never repeats or skips a task that
-existed when the first page was read, whatever is added in between.
+existed when the first page was read, whatever is added in between. One person's tasks are read
+from their assignee rows, which carry the task's project and due date (kept in step here).
 """
 
 from __future__ import annotations
@@ -12,19 +13,18 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from piccolo.columns.combination import Where
 from piccolo.query import Select
 from piccolo.querystring import QueryString
 
 from coresearch.domain.accounts.schemas import Principal
 from coresearch.domain.accounts.service import actor_of
 from coresearch.domain.audit import service as audit
-from coresearch.domain.projects.access import STAFF, ProjectAccess, member_project_ids, project_access
+from coresearch.domain.projects.access import STAFF, ProjectAccess, project_access
 from coresearch.domain.projects.tables import MemberRole, Phase
 from coresearch.domain.work import schemas as s
 from coresearch.domain.work.service import members_by_id
 from coresearch.domain.work.tables import Task, TaskAssignee, TaskStatus
-from coresearch.lib.db import transaction
+from coresearch.lib.db import current_engine, transaction
 from coresearch.lib.pagination import Page, check_limit, decode_cursor, page_of
 from coresearch.lib.problems import BadRequest, Forbidden, NotFound, Unprocessable
 from coresearch.lib.records import locked, now, set_fields
@@ -33,10 +33,21 @@ TASK_FIELDS = ("title", "description", "phase", "status", "due_on", "estimated_m
 # Fields an assignee who is a co-researcher may change.
 ASSIGNEE_FIELDS = frozenset({"status"})
 UNDATED = ""
-
-
-def _assigned_to(user_id: UUID) -> Where:
-    return Task.id.is_in(TaskAssignee.select(TaskAssignee.task).where(TaskAssignee.user == user_id))
+# The assignees' copy of an undated task's due date: after every real one on both engines.
+UNDATED_SORT = date(9999, 12, 31)
+# One person's tasks (a co-researcher's page, `assignee_id`, `/me/tasks`) walk that person's
+# assignee rows on `(user, project, due_sort, task)` or `(user, due_sort, task)` in order and stop
+# at the limit, whatever their history; conditions and the cursor use `x.` columns to bound it.
+PERSON_PAGE_SQL = """
+SELECT t.id, t.project, t.title, t.description, t.phase, t.due_on, t.estimated_minutes, t.status,
+       t.created_by, t.created_at, t.updated_at
+FROM task_assignees x JOIN tasks t ON t.id = x.task
+WHERE {} ORDER BY x.due_sort, x.task LIMIT {}
+"""
+ASSIGNED_SQL = 't.id IN (SELECT task FROM task_assignees WHERE "user" = {})'
+# A per-row check, not a join: see `involvement/queries.py`, IN_MEMBER_PROJECTS_SQL.
+_MEMBER = 'SELECT 1 FROM project_members pm WHERE pm.project = x.project AND pm."user" = x."user"'
+IN_MEMBER_PROJECTS_SQL = {"postgres": f"EXISTS ({_MEMBER} OFFSET 0)", "sqlite": f"EXISTS ({_MEMBER})"}
 
 
 def _in_due_order(query: Select, cursor: str | None) -> Select:
@@ -62,6 +73,25 @@ def _decode_due_cursor(cursor: str) -> tuple[date | None, UUID]:
         raise BadRequest(
             "The cursor is not valid", errors=[{"field": "cursor", "message": "not a cursor"}]
         ) from None
+
+
+def _due_sort(due_on: date | None) -> date:
+    return UNDATED_SORT if due_on is None else due_on
+
+
+def _after_on_assignees(cursor: str) -> QueryString:
+    """The assignee rows after the cursor's position; `x.due_sort >= day` bounds the index range."""
+    due_on, last_id = _decode_due_cursor(cursor)
+    day = _due_sort(due_on)
+    return QueryString("x.due_sort >= {} AND (x.due_sort > {} OR x.task > {})", day, day, last_id)
+
+
+async def _person_page(conditions: list[QueryString], cursor: str | None, limit: int) -> Page[s.Task]:
+    """A page of one person's tasks in due order (`PERSON_PAGE_SQL`)."""
+    if cursor:
+        conditions.append(_after_on_assignees(cursor))
+    where = QueryString(" AND ".join(["{}"] * len(conditions)), *conditions)
+    return await _page_of_rows(await Task.raw(PERSON_PAGE_SQL, where, limit + 1), limit)
 
 
 async def _assignees_of(task_ids: list[UUID]) -> dict[UUID, list[UUID]]:
@@ -94,7 +124,10 @@ def _to_task(row: dict[str, Any], assignee_ids: list[UUID]) -> s.Task:
 
 
 async def _page(query: Select, limit: int) -> Page[s.Task]:
-    rows = await query.limit(limit + 1)
+    return await _page_of_rows(await query.limit(limit + 1), limit)
+
+
+async def _page_of_rows(rows: list[dict[str, Any]], limit: int) -> Page[s.Task]:
     assignees = await _assignees_of([row["id"] for row in rows[:limit]])
     for row in rows:
         row["due_cursor"] = row["due_on"].isoformat() if row["due_on"] else UNDATED
@@ -169,7 +202,14 @@ async def create_task(*, principal: Principal, project_id: UUID, data: s.TaskCre
         )
         await task.save()
         if assignee_ids:
-            await TaskAssignee.insert(*[TaskAssignee(task=task.id, user=user_id) for user_id in assignee_ids])
+            await TaskAssignee.insert(
+                *[
+                    TaskAssignee(
+                        task=task.id, user=user_id, project=project_id, due_sort=_due_sort(data.due_on)
+                    )
+                    for user_id in assignee_ids
+                ]
+            )
         row = await Task.select().where(Task.id == task.id).first()
         await audit.record(
             actor=actor_of(principal),
@@ -203,11 +243,21 @@ async def list_tasks(
     """Return a project's tasks by due date (undated last); co-researchers see only their own."""
     check_limit(limit)
     access = await project_access(principal=principal, project_id=project_id)
+    person = principal.id if access.acting_role == MemberRole.co_researcher else assignee_id
+    if person is not None:
+        conditions = [QueryString('x."user" = {} AND x.project = {}', person, project_id)]
+        if assignee_id is not None and assignee_id != person:
+            conditions.append(QueryString(ASSIGNED_SQL, assignee_id))
+        for sql, value in (
+            ("t.phase = {}", phase.value if phase else None),
+            ("t.status = {}", status.value if status else None),
+            ("t.due_on < {}", due_before),
+            ("t.due_on > {}", due_after),
+        ):
+            if value is not None:
+                conditions.append(QueryString(sql, value))
+        return await _person_page(conditions, cursor, limit)
     query = Task.select().where(Task.project == project_id)
-    if access.acting_role == MemberRole.co_researcher:
-        query = query.where(_assigned_to(principal.id))
-    if assignee_id is not None:
-        query = query.where(_assigned_to(assignee_id))
     if phase is not None:
         query = query.where(Task.phase == phase.value)
     if status is not None:
@@ -224,13 +274,13 @@ async def list_my_tasks(
 ) -> Page[s.Task]:
     """Return the caller's tasks in the projects they are still a member of, by due date."""
     check_limit(limit)
-    project_ids = await member_project_ids(user_id=principal.id)
-    if not project_ids:
-        return Page(items=[], next_cursor=None)
-    query = Task.select().where(Task.project.is_in(project_ids) & _assigned_to(principal.id))
+    conditions = [
+        QueryString('x."user" = {}', principal.id),
+        QueryString(IN_MEMBER_PROJECTS_SQL[current_engine().engine_type]),
+    ]
     if status is not None:
-        query = query.where(Task.status == status.value)
-    return await _page(_in_due_order(query, cursor), limit)
+        conditions.append(QueryString("t.status = {}", status.value))
+    return await _person_page(conditions, cursor, limit)
 
 
 async def update_task(*, principal: Principal, task_id: UUID, data: s.TaskUpdate) -> s.Task:
@@ -253,9 +303,20 @@ async def update_task(*, principal: Principal, task_id: UUID, data: s.TaskUpdate
                     (TaskAssignee.task == task_id) & TaskAssignee.user.is_in(list(removed))
                 )
             if added:
-                await TaskAssignee.insert(*[TaskAssignee(task=task_id, user=user_id) for user_id in added])
+                due_sort = _due_sort(changes.get("due_on", before["due_on"]))
+                await TaskAssignee.insert(
+                    *[
+                        TaskAssignee(task=task_id, user=user_id, project=before["project"], due_sort=due_sort)
+                        for user_id in added
+                    ]
+                )
         if changes or after_assignees != before_assignees:
             await Task.update({**changes, "updated_at": now()}).where(Task.id == task_id)
+        if "due_on" in changes:
+            # The assignees' copy of the due date orders their pages: keep it in step.
+            await TaskAssignee.update({TaskAssignee.due_sort: _due_sort(changes["due_on"])}).where(
+                TaskAssignee.task == task_id
+            )
         after = await Task.select().where(Task.id == task_id).first()
         if _audited(before, before_assignees) != _audited(after, after_assignees):
             await audit.record(
