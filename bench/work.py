@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import asyncpg
@@ -28,7 +28,8 @@ TASK_COLUMNS = [
     "id", "project", "title", "description", "phase", "due_on", "estimated_minutes", "status",
     "created_by", "created_at", "updated_at",
 ]  # fmt: skip
-ASSIGNEE_COLUMNS = ["id", "task", "user"]
+ASSIGNEE_COLUMNS = ["id", "task", "user", "project", "due_sort"]
+UNDATED_SORT = date(9999, 12, 31)
 MEETING_COLUMNS = [
     "id", "project", "title", "phase", "starts_at", "ends_at", "location", "break_minutes", "agenda",
     "created_by", "created_at", "updated_at",
@@ -69,7 +70,8 @@ def _rows(rng: random.Random, generated: Generated) -> tuple[list[tuple], list[t
             people = set(rng.sample(crew, min(len(crew), rng.choice((1, 1, 2)))))
             if rng.random() < REGULAR_SHARE:
                 people.add(crew[0])
-            assignees.extend((_uuid(rng), task_id, user) for user in sorted(people))
+            due_sort = UNDATED_SORT if due is None else due
+            assignees.extend((_uuid(rng), task_id, user, project_id, due_sort) for user in sorted(people))
         for number in range(count // 2):
             starts = FIRST + timedelta(days=rng.randint(0, SPAN_DAYS), hours=rng.randint(0, 8))
             meetings.append(
@@ -87,8 +89,16 @@ async def load_work(
 ) -> None:
     """Make and COPY the tasks, assignees and meetings (foreign-key triggers already off)."""
     tasks, assignees, meetings = _rows(rng, generated)
+    # The copies of project and due date exist from migration 0011 on; an older tree loads without.
+    has_copies = await connection.fetchval(
+        "SELECT count(*) FROM information_schema.columns "
+        "WHERE table_name = 'task_assignees' AND column_name = 'due_sort'"
+    )
+    columns = ASSIGNEE_COLUMNS if has_copies else ASSIGNEE_COLUMNS[:3]
     await connection.copy_records_to_table("tasks", records=tasks, columns=TASK_COLUMNS)
-    await connection.copy_records_to_table("task_assignees", records=assignees, columns=ASSIGNEE_COLUMNS)
+    await connection.copy_records_to_table(
+        "task_assignees", records=[row[: len(columns)] for row in assignees], columns=columns
+    )
     clock.lap("tasks + assignees", len(tasks))
     generated.rows["task_assignees"] = len(assignees)
     await connection.copy_records_to_table("meetings", records=meetings, columns=MEETING_COLUMNS)
