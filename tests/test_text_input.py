@@ -141,6 +141,7 @@ async def test_nul_in_a_cursor_is_refused(client: httpx.AsyncClient, world: Worl
     assert response.status_code == 400
 
 
+@pytest.mark.validation_only
 @pytest.mark.parametrize(
     "title",
     ["Linje 1\nLinje 2", "Etterslep\n", "Med\ttabulator", "Vognretur\r", "Escape \x1b[31m", "C1 \x85 tegn"],
