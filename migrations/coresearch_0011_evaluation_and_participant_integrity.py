@@ -11,11 +11,17 @@ from piccolo.engine import engine_finder
 
 ID = "2026-11-30T11:00:00:000000"
 VERSION = "1.38.0"
-DESCRIPTION = "unique evaluation participation; confirm participants named by staff"
+DESCRIPTION = "unique evaluation participation; confirmed participants: backfill and indexes"
 
 STATEMENTS = [
     "CREATE UNIQUE INDEX IF NOT EXISTS evaluation_participations_round_user "
     'ON evaluation_participations (round, "user")',
+    # Reads count confirmed participants only; partial indexes keep those probes index-only
+    # (an activity's participants; the activities a person took part in).
+    "CREATE INDEX IF NOT EXISTS activity_participants_confirmed_activity_user "
+    'ON activity_participants (activity, "user") WHERE confirmed',
+    "CREATE INDEX IF NOT EXISTS activity_participants_confirmed_user_activity "
+    'ON activity_participants ("user", activity) WHERE confirmed',
     """
     UPDATE activity_participants SET confirmed = TRUE
     WHERE EXISTS (
