@@ -436,8 +436,9 @@ async def test_changes_are_audited_with_actor_and_changed_fields(
     assert by_lead["changes"] == {"assignee_ids": {"before": [co.id], "after": []}}
     created, attended = await audit("meeting")
     assert created["changes"]["starts_at"]["after"].startswith("2026-03-02T09:00:00")
-    assert attended["action"] == f"meeting.attendance:{co.id}" and attended["entity_id"] == meeting["id"]
+    assert attended["action"] == "meeting.attendance" and attended["entity_id"] == meeting["id"]
     assert attended["changes"] == {
         "attended": {"before": None, "after": True},
         "mode": {"before": None, "after": "remote"},
+        "user_id": {"before": None, "after": co.id},
     }
