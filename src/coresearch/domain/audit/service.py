@@ -26,6 +26,11 @@ SENSITIVE_FIELDS = frozenset(
         "bank_account",
         "experience_summary",
         "benefit_status",
+        # Self-reported or benefit-revealing fields of a co-researcher's profile.
+        "benefit_period_anchor",
+        "age_band",
+        "gender",
+        "organisation_type",
     }
 )
 
