@@ -170,7 +170,7 @@ async def update_profile(
         profile_id = await ensure_profile(user_id=coresearcher_id, actor=actor)
         before = await _row(coresearcher_id, lock=True)
         assert before is not None
-        columns: dict[str, Any] = {}
+        columns: dict[Any, Any] = {}
         audit_before: dict[str, Any] = {}
         audit_after: dict[str, Any] = {}
         for name, value in changes.items():

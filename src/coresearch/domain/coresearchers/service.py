@@ -38,6 +38,7 @@ async def ensure_profile(*, user_id: UUID, actor: Actor) -> UUID:
     # A concurrent first PATCH may insert the row between the check and here: keep theirs.
     await Profile.insert(profile).on_conflict(target=Profile.user, action="DO NOTHING")
     row = await Profile.select(Profile.id).where(Profile.user == user_id).first()
+    assert row is not None  # inserted above, or by the concurrent writer
     if row["id"] == profile.id:
         await audit.record(
             actor=actor, action="coresearcher_profile.create", entity="coresearcher", entity_id=user_id

@@ -58,6 +58,7 @@ async def record_training(
         )
         await training.save()
         row = await Training.select().where(Training.id == training.id).first()
+        assert row is not None
         await audit.record(
             actor=actor_of(principal),
             action="training.create",
