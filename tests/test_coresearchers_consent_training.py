@@ -104,7 +104,7 @@ async def test_an_unknown_scope_is_400_and_every_decision_is_audited(
     await decide(client, co, "name_in_reports", False)
     log = await client.get(f"{API}/audit", params={"entity_id": co.id}, headers=world.people["admin"].headers)
     actions = [entry["action"] for entry in log.json()["items"]]
-    assert actions[:2] == ["consent.withdraw", "consent.grant"]
+    assert actions[:2] == ["consent.decide", "consent.decide"]
     assert log.json()["items"][0]["changes"] == {"name_in_reports": {"before": True, "after": False}}
 
 

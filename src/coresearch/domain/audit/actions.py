@@ -41,6 +41,11 @@ class AuditAction(StrEnum):
     storage_check_version_remove = "storage_check.version_remove"
     storage_check_document_remove = "storage_check.document_remove"
     storage_check_current_version_set = "storage_check.current_version_set"
+    coresearcher_profile_create = "coresearcher_profile.create"
+    coresearcher_profile_update = "coresearcher_profile.update"
+    consent_decide = "consent.decide"
+    training_create = "training.create"
+    data_keys_rotate = "data_keys.rotate"
 
 
 ACTIONS = frozenset(action.value for action in AuditAction)

@@ -65,7 +65,7 @@ async def put_consent(
         )
         await audit.record(
             actor=actor_of(principal),
-            action=f"consent.{'grant' if data.granted else 'withdraw'}",
+            action="consent.decide",
             entity="coresearcher",
             entity_id=coresearcher_id,
             before={scope.value: bool(latest["granted"]) if latest else None},

@@ -96,4 +96,4 @@ class CoresearchersController(Controller):
         return await consents.get_consents(principal=request.user, coresearcher_id=coresearcher_id)
 
 
-ROUTE_HANDLERS: list = [CoresearchersController]
+ROUTE_HANDLERS: list[type[Controller]] = [CoresearchersController]

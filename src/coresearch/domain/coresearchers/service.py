@@ -32,7 +32,8 @@ async def ensure_profile(*, user_id: UUID, actor: Actor) -> UUID:
         )
     existing = await Profile.select(Profile.id).where(Profile.user == user_id).first()
     if existing is not None:
-        return existing["id"]
+        found: UUID = existing["id"]
+        return found
     moment = now()
     profile = Profile(user=user_id, created_at=moment, updated_at=moment)
     # A concurrent first PATCH may insert the row between the check and here: keep theirs.
@@ -43,7 +44,8 @@ async def ensure_profile(*, user_id: UUID, actor: Actor) -> UUID:
         await audit.record(
             actor=actor, action="coresearcher_profile.create", entity="coresearcher", entity_id=user_id
         )
-    return row["id"]
+    profile_id: UUID = row["id"]
+    return profile_id
 
 
 __all__ = ["consent_granted", "ensure_profile"]
