@@ -8,7 +8,7 @@ from collections.abc import AsyncIterable, Callable
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import anyio
 import anyio.to_thread
@@ -171,11 +171,17 @@ class S3DocumentStore:
     ) -> None:
         with queue:
             async for number, data in queue:
-                # The buffer goes out as is: urllib3 sends any bytes-like body, so it is never copied.
-                etags[number] = await self._call(
-                    self._client._upload_part, self._bucket, key, data, None, upload_id, number
-                )
+                holder = [data]
                 del data
+                etags[number] = await self._call(self._upload_part, key, upload_id, number, holder)
+
+    def _upload_part(self, key: str, upload_id: str, number: int, holder: list[bytearray]) -> str:
+        # On a worker thread. The part is taken out of `holder` so that nothing refers to it once
+        # the call returns: anyio's worker drops its own references to the arguments only after
+        # reporting the result, when the next part may already be allocated. The buffer goes out
+        # as is (urllib3 sends any bytes-like body, whatever minio's annotation says), never copied.
+        part = cast("bytes", holder.pop())
+        return self._client._upload_part(self._bucket, key, part, None, upload_id, number)
 
     async def _abort(self, key: str, upload_id: str) -> None:
         with anyio.CancelScope(shield=True):
