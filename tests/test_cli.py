@@ -164,6 +164,13 @@ def test_generate_key_prints_a_usable_data_key() -> None:
     assert len(decode_data_key(result.stdout.strip(), 1)) == 32
 
 
+def test_serve_takes_its_worker_count_from_cosearch_workers(tmp_path: Path) -> None:
+    result = run({"COSEARCH_WORKERS": "65", "CWD": str(tmp_path)}, "serve", "--port", str(_free_port()))
+
+    assert result.returncode == 2
+    assert "Invalid value for '--workers': 65 is not in the range 1<=x<=64" in result.stderr
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

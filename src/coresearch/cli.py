@@ -91,7 +91,14 @@ def main() -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    envvar="COSEARCH_WORKERS",
+    type=click.IntRange(1, 64),
+    help="Worker processes (or COSEARCH_WORKERS). The container image defaults to one per CPU.",
+)
 @click.option(
     "--migrate/--no-migrate",
     default=None,
