@@ -192,7 +192,7 @@ async def _already_loaded(lead_row: dict) -> DemoResult:
         role=Role(lead_row["role"]),
         token_id=NO_TOKEN,
     )
-    page = await projects.list_projects(principal=lead, limit=200, cursor=None)
+    page = await projects.list_projects(principal=lead, filters=projects_schemas.ProjectFilters(limit=200))
     project_id = next((p.id for p in page.items if p.title == TITLE), None)
     return DemoResult(
         created=False,

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, Request, get, patch, post
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
 
 from coresearch.domain.accounts.schemas import Principal
 from coresearch.domain.involvement import activities, evaluations
 from coresearch.domain.involvement import schemas as s
-from coresearch.domain.involvement.tables import ActivityKind
-from coresearch.domain.projects.tables import Level, Phase
-from coresearch.lib.pagination import DEFAULT_LIMIT, Page
+from coresearch.lib.pagination import Page, provide_filters
 
 AuthedRequest = Request[Principal, object, object]
-Limit = Annotated[int, QueryParameter(ge=1, le=200)]
 
 
 class ActivitiesController(Controller):
@@ -33,35 +29,20 @@ class ActivitiesController(Controller):
         """Log an activity (project members); a co-researcher must list themselves as participant."""
         return await activities.create_activity(principal=request.user, project_id=project_id, data=data)
 
-    @get("/projects/{project_id:uuid}/activities", operation_id="activities_list")
+    @get(
+        "/projects/{project_id:uuid}/activities",
+        operation_id="activities_list",
+        dependencies=provide_filters(s.ActivityFilters),
+    )
     async def list_activities(
-        self,
-        project_id: FromPath[UUID],
-        request: AuthedRequest,
-        limit: Limit = DEFAULT_LIMIT,
-        cursor: FromQuery[str | None] = None,
-        phase: FromQuery[Phase | None] = None,
-        level: FromQuery[Level | None] = None,
-        kind: FromQuery[ActivityKind | None] = None,
-        from_day: Annotated[date | None, QueryParameter(name="from")] = None,
-        to_day: Annotated[date | None, QueryParameter(name="to")] = None,
-        participant_id: FromQuery[UUID | None] = None,
+        self, project_id: FromPath[UUID], request: AuthedRequest, filters: NamedDependency[s.ActivityFilters]
     ) -> Page[s.Activity]:
         """A project's activities, newest first; `from` and `to` are days, both included.
 
         Co-researchers see only the activities they took part in.
         """
         return await activities.list_activities(
-            principal=request.user,
-            project_id=project_id,
-            limit=limit,
-            cursor=cursor,
-            phase=phase,
-            level=level,
-            kind=kind,
-            from_day=from_day,
-            to_day=to_day,
-            participant_id=participant_id,
+            principal=request.user, project_id=project_id, filters=filters
         )
 
     @get("/activities/{activity_id:uuid}", operation_id="activities_get")
@@ -76,18 +57,12 @@ class ActivitiesController(Controller):
         """Change an activity (lead)."""
         return await activities.update_activity(principal=request.user, activity_id=activity_id, data=data)
 
-    @get("/me/impact", operation_id="my_impact_list")
+    @get("/me/impact", operation_id="my_impact_list", dependencies=provide_filters(s.ImpactFilters))
     async def list_my_impact(
-        self,
-        request: AuthedRequest,
-        limit: Limit = DEFAULT_LIMIT,
-        cursor: FromQuery[str | None] = None,
-        only_with_change: FromQuery[bool] = False,
+        self, request: AuthedRequest, filters: NamedDependency[s.ImpactFilters]
     ) -> Page[s.ImpactEntry]:
         """The activities the caller took part in, newest first, with what changed because of them."""
-        return await activities.list_my_impact(
-            principal=request.user, limit=limit, cursor=cursor, only_with_change=only_with_change
-        )
+        return await activities.list_my_impact(principal=request.user, filters=filters)
 
 
 class EvaluationsController(Controller):

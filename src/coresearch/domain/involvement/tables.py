@@ -65,6 +65,3 @@ class Evaluation(Table, tablename="evaluations"):
     agenda = SmallInt()
     change = SmallInt()
     comment = Text(null=True, default=None)
-
-
-TABLES = [Activity, ActivityParticipant, Evaluation]
