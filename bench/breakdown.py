@@ -24,6 +24,7 @@ from bench.databases import raw_pool
 from coresearch.domain.accounts import tokens
 from coresearch.domain.accounts.tables import AuthToken
 from coresearch.domain.involvement import activities as service
+from coresearch.domain.involvement.schemas import ActivityFilters
 from coresearch.domain.involvement.tables import Activity
 from coresearch.domain.projects import access
 from coresearch.lib import db
@@ -100,7 +101,7 @@ async def breakdown(
         ids = [row["id"] for row in (await pool.fetch(page_sql, *page_args))[: orm.LIMIT]]
         principal_sql, member_sql = _raw_sql(tokens.PRINCIPAL_SQL), _raw_sql(access.MEMBER_ROLE_SQL)
         page = await service.list_activities(
-            principal=lead, project_id=project_id, limit=orm.LIMIT, cursor=None
+            principal=lead, project_id=project_id, filters=ActivityFilters(limit=orm.LIMIT)
         )
 
         async def decode_jwt() -> None:
@@ -155,7 +156,7 @@ async def breakdown(
             (
                 "list_activities service call (2 statements + conversion)",
                 lambda: service.list_activities(
-                    principal=lead, project_id=project_id, limit=orm.LIMIT, cursor=None
+                    principal=lead, project_id=project_id, filters=ActivityFilters(limit=orm.LIMIT)
                 ),
             ),
         ]

@@ -28,7 +28,7 @@ from coresearch.domain.involvement.tables import ActivityKind
 from coresearch.domain.projects.access import has_oversight
 from coresearch.domain.projects.tables import Level, MemberRole, Phase
 from coresearch.lib.pagination import DEFAULT_LIMIT, Page, decode_cursor, encode_cursor
-from coresearch.lib.problems import BadRequest, NotFound
+from coresearch.lib.problems import NotFound
 
 LEAN_PATH = "/bench/lean/projects/{project_id:uuid}/activities"
 ACCESS = """
@@ -100,15 +100,13 @@ async def lean_activities(
             raise NotFound("No such project")
         if access[0]["role"] == MemberRole.co_researcher.value and not has_oversight(principal):
             return await activities.list_activities(
-                principal=principal, project_id=project_id, limit=limit, cursor=cursor
+                principal=principal,
+                project_id=project_id,
+                filters=s.ActivityFilters(limit=limit, cursor=cursor),
             )
         if cursor:
-            position = decode_cursor(cursor)
-            try:
-                day = date.fromisoformat(position.sort_value)
-            except ValueError:
-                raise BadRequest("The cursor is not valid") from None
-            rows = await connection.fetch(NEXT_PAGE, project_id, limit + 1, day, position.id)
+            day, last_id = decode_cursor(cursor, date)
+            rows = await connection.fetch(NEXT_PAGE, project_id, limit + 1, day, last_id)
         else:
             rows = await connection.fetch(FIRST_PAGE, project_id, limit + 1)
     more = len(rows) > limit

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -26,6 +26,7 @@ from coresearch.domain.projects.tables import Level, MemberRole, Phase, PhaseSta
 from coresearch.domain.work import meetings, tasks
 from coresearch.domain.work import schemas as work
 from coresearch.domain.work.tables import AttendanceMode, TaskStatus
+from coresearch.lib import records
 from coresearch.lib.db import transaction
 from coresearch.settings import Settings
 
@@ -192,7 +193,7 @@ async def _already_loaded(lead_row: dict) -> DemoResult:
         role=Role(lead_row["role"]),
         token_id=NO_TOKEN,
     )
-    page = await projects.list_projects(principal=lead, limit=200, cursor=None)
+    page = await projects.list_projects(principal=lead, filters=projects_schemas.ProjectFilters(limit=200))
     project_id = next((p.id for p in page.items if p.title == TITLE), None)
     return DemoResult(
         created=False,
@@ -203,7 +204,7 @@ async def _already_loaded(lead_row: dict) -> DemoResult:
 
 
 async def _load() -> DemoResult:
-    today = datetime.now(UTC).date()
+    today = records.today()
     people: dict[str, Principal] = {}
     created: list[DemoAccount] = []
     for person in PEOPLE:

@@ -7,14 +7,14 @@ from uuid import UUID
 
 from litestar import Controller, Request, get, patch, post, put
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromPath, JSONBody, QueryParameter
 
 from coresearch.domain.accounts.schemas import Principal
 from coresearch.domain.coresearchers import consents, profiles, training
 from coresearch.domain.coresearchers import schemas as s
 from coresearch.domain.coresearchers.tables import ConsentScope
 from coresearch.lib.crypto import keyring_for
-from coresearch.lib.pagination import DEFAULT_LIMIT, Page
+from coresearch.lib.pagination import Page, Paging, provide_filters
 from coresearch.settings import Settings
 
 AuthedRequest = Request[Principal, object, object]
@@ -64,17 +64,13 @@ class CoresearchersController(Controller):
             principal=request.user, coresearcher_id=coresearcher_id, data=data
         )
 
-    @get("/training", operation_id="coresearchers_training_list")
+    @get("/training", operation_id="coresearchers_training_list", dependencies=provide_filters(Paging))
     async def list_training(
-        self,
-        coresearcher_id: CoresearcherId,
-        request: AuthedRequest,
-        limit: Limit = DEFAULT_LIMIT,
-        cursor: FromQuery[str | None] = None,
+        self, coresearcher_id: CoresearcherId, request: AuthedRequest, filters: NamedDependency[Paging]
     ) -> Page[s.Training]:
         """The co-researcher's training, most recent first (the person and their leads)."""
         return await training.list_training(
-            principal=request.user, coresearcher_id=coresearcher_id, limit=limit, cursor=cursor
+            principal=request.user, coresearcher_id=coresearcher_id, filters=filters
         )
 
     @put("/consents/{consent_scope:str}", operation_id="coresearchers_consent_put")

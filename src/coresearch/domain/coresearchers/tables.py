@@ -139,4 +139,3 @@ class ConsentDecision(Table, tablename="coresearcher_consents"):
 
 
 ENCRYPTED_COLUMNS = {Profile: ("national_id", "bank_account", "experience_summary", "benefit_status")}
-TABLES = [Profile, Training, ConsentDecision]

@@ -14,8 +14,8 @@ from coresearch.domain.coresearchers.access import Relation, standing
 from coresearch.domain.coresearchers.tables import Training
 from coresearch.domain.projects.tables import MemberRole
 from coresearch.lib.db import transaction
-from coresearch.lib.pagination import Page, check_limit, decode_cursor, page_of
-from coresearch.lib.problems import BadRequest, Unprocessable
+from coresearch.lib.pagination import Page, Paging, keyset, page_of
+from coresearch.lib.problems import Unprocessable
 
 FIELDS = ("title", "completed_on", "minutes", "provider", "project")
 
@@ -69,28 +69,17 @@ async def record_training(
     return _to_training(row)
 
 
-async def list_training(
-    *, principal: Principal, coresearcher_id: UUID, limit: int, cursor: str | None
-) -> Page[s.Training]:
+async def list_training(*, principal: Principal, coresearcher_id: UUID, filters: Paging) -> Page[s.Training]:
     """Return the person's training, most recent first (the person and their leads)."""
-    check_limit(limit)
     place = await standing(principal=principal, coresearcher_id=coresearcher_id)
     place.require(Relation.self, Relation.lead)
-    query = (
-        Training.select()
-        .where(Training.user == coresearcher_id)
-        .order_by(Training.completed_on, Training.id, ascending=False)
+    query = keyset(
+        Training.select().where(Training.user == coresearcher_id),
+        filters.cursor,
+        sort=Training.completed_on,
+        sort_type=date,
+        id_column=Training.id,
+        descending=True,
     )
-    if cursor:
-        position = decode_cursor(cursor)
-        try:
-            day = date.fromisoformat(position.sort_value)
-        except ValueError:
-            raise BadRequest(
-                "The cursor is not valid", errors=[{"field": "cursor", "message": "not a cursor"}]
-            ) from None
-        query = query.where(
-            (Training.completed_on < day) | ((Training.completed_on == day) & (Training.id < position.id))
-        )
-    rows = await query.limit(limit + 1)
-    return page_of(rows, limit, sort_key="completed_on", convert=_to_training)
+    rows = await query.limit(filters.limit + 1)
+    return page_of(rows, filters.limit, sort_key="completed_on", convert=_to_training)

@@ -32,7 +32,7 @@ from coresearch.domain.involvement.participants import (
     sees_pending,
     show_pending,
 )
-from coresearch.domain.involvement.tables import Activity, ActivityKind, ActivityParticipant
+from coresearch.domain.involvement.tables import Activity, ActivityParticipant
 from coresearch.domain.projects.access import (
     LEAD_ONLY,
     STAFF,
@@ -41,9 +41,9 @@ from coresearch.domain.projects.access import (
     member_project_ids,
     project_access,
 )
-from coresearch.domain.projects.tables import Level, MemberRole, Membership, Phase
+from coresearch.domain.projects.tables import MemberRole, Membership
 from coresearch.lib.db import current_engine, transaction
-from coresearch.lib.pagination import Page, check_limit, decode_cursor, page_of
+from coresearch.lib.pagination import Page, check_limit, decode_cursor, keyset, page_of
 from coresearch.lib.problems import BadRequest, Forbidden, NotFound, Unprocessable
 from coresearch.lib.records import locked, now, set_fields, today
 
@@ -84,23 +84,14 @@ TOOK_PART_SQL = 'a.id IN (SELECT activity FROM activity_participants WHERE "user
 
 
 def _to_activity(row: dict[str, Any], participants: Participants, with_pending: bool) -> s.Activity:
-    return s.Activity(
-        id=row["id"],
-        project_id=row["project"],
-        phase=Phase(row["phase"]),
-        kind=ActivityKind(row["kind"]),
-        occurred_on=row["occurred_on"],
-        level=Level(row["level"]),
-        participant_ids=participants.confirmed,
-        pending_participant_ids=participants.pending if with_pending else [],
-        minutes=row["minutes"],
-        summary=row["summary"],
-        hoped_to_influence=row["hoped_to_influence"],
-        what_changed=row["what_changed"],
-        why_it_matters=row["why_it_matters"],
-        created_by=row["created_by"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
+    return msgspec.convert(
+        {
+            **row,
+            "project_id": row["project"],
+            "participant_ids": participants.confirmed,
+            "pending_participant_ids": participants.pending if with_pending else [],
+        },
+        s.Activity,
     )
 
 
@@ -112,28 +103,18 @@ def _page_item(row: dict[str, Any]) -> s.Activity:
 
 
 def _to_impact(row: dict[str, Any]) -> s.ImpactEntry:
-    return s.ImpactEntry(
-        activity_id=row["id"],
-        project_id=row["project"],
-        project_title=row["project_title"],
-        phase=Phase(row["phase"]),
-        kind=ActivityKind(row["kind"]),
-        level=Level(row["level"]),
-        occurred_on=row["occurred_on"],
-        minutes=row["minutes"],
-        summary=row["summary"],
-        hoped_to_influence=row["hoped_to_influence"],
-        what_changed=row["what_changed"],
-        why_it_matters=row["why_it_matters"],
-    )
+    return msgspec.convert({**row, "activity_id": row["id"], "project_id": row["project"]}, s.ImpactEntry)
 
 
-def _audited(row: dict[str, Any], participants: Participants) -> dict[str, Any]:
+def _audited_participants(participants: Participants) -> dict[str, Any]:
     return {
-        **{name: row[name] for name in ACTIVITY_FIELDS},
         "participant_ids": [str(user_id) for user_id in participants.confirmed],
         "pending_participant_ids": [str(user_id) for user_id in participants.pending],
     }
+
+
+def _audited(row: dict[str, Any], participants: Participants) -> dict[str, Any]:
+    return {**{name: row[name] for name in ACTIVITY_FIELDS}, **_audited_participants(participants)}
 
 
 def _took_part(user_id: UUID) -> Where:
@@ -144,27 +125,10 @@ def _took_part(user_id: UUID) -> Where:
     )
 
 
-def _decode_day_cursor(cursor: str) -> tuple[date, UUID]:
-    position = decode_cursor(cursor)
-    try:
-        return date.fromisoformat(position.sort_value), position.id
-    except ValueError:
-        raise BadRequest(
-            "The cursor is not valid", errors=[{"field": "cursor", "message": "not a cursor"}]
-        ) from None
-
-
 def _newest_first(query: Select, cursor: str | None) -> Select:
-    """Order by (occurred_on, id) descending and start after the cursor's position.
-
-    The redundant `occurred_on <= day` bounds the index range; the rest only filters that day.
-    """
-    query = query.order_by(Activity.occurred_on, Activity.id, ascending=False)
-    if not cursor:
-        return query
-    day, last_id = _decode_day_cursor(cursor)
-    return query.where(
-        (Activity.occurred_on <= day) & ((Activity.occurred_on < day) | (Activity.id < last_id))
+    """Order by (occurred_on, id) descending and start after the cursor's position."""
+    return keyset(
+        query, cursor, sort=Activity.occurred_on, sort_type=date, id_column=Activity.id, descending=True
     )
 
 
@@ -305,20 +269,13 @@ async def get_activity(*, principal: Principal, activity_id: UUID) -> s.Activity
 
 
 async def list_activities(
-    *,
-    principal: Principal,
-    project_id: UUID,
-    limit: int,
-    cursor: str | None,
-    phase: Phase | None = None,
-    level: Level | None = None,
-    kind: ActivityKind | None = None,
-    from_day: date | None = None,
-    to_day: date | None = None,
-    participant_id: UUID | None = None,
+    *, principal: Principal, project_id: UUID, filters: s.ActivityFilters
 ) -> Page[s.Activity]:
     """Return a project's activities, newest first; co-researchers see only those they took part
     in. `from_day` and `to_day` are both included."""
+    limit, cursor = filters.limit, filters.cursor
+    phase, level, kind = filters.phase, filters.level, filters.kind
+    from_day, to_day, participant_id = filters.from_day, filters.to_day, filters.participant_id
     check_limit(limit)
     if from_day is not None and to_day is not None and from_day > to_day:
         raise BadRequest(
@@ -343,7 +300,7 @@ async def list_activities(
         conditions.append(QueryString("a.occurred_on <= {}", to_day))
     if cursor:
         # The redundant `occurred_on <= day` bounds the index range; the rest filters that day.
-        day, last_id = _decode_day_cursor(cursor)
+        day, last_id = decode_cursor(cursor, date)
         conditions.append(
             QueryString("a.occurred_on <= {} AND (a.occurred_on < {} OR a.id < {})", day, day, last_id)
         )
@@ -374,16 +331,15 @@ async def update_activity(*, principal: Principal, activity_id: UUID, data: s.Ac
             after_participants = await replace_participants(
                 activity_id=activity_id, before=before_participants, wanted=wanted
             )
-        if changes or after_participants != before_participants:
-            await Activity.update({**changes, "updated_at": now()}).where(Activity.id == activity_id)
-        after = await Activity.select().where(Activity.id == activity_id).first()
-        await audit.record(
+        after = await audit.update_audited(
+            Activity,
+            before=before,
+            changes=changes,
             actor=actor_of(principal),
             action="activity.update",
             entity="activity",
-            entity_id=activity_id,
-            before=_audited(before, before_participants),
-            after=_audited(after, after_participants),
+            fields=ACTIVITY_FIELDS,
+            related=(_audited_participants(before_participants), _audited_participants(after_participants)),
         )
     return _to_activity(after, after_participants, with_pending=True)
 
@@ -412,11 +368,10 @@ async def confirm_participant(*, principal: Principal, activity_id: UUID, user_i
     return _to_activity(row, after, with_pending=True)
 
 
-async def list_my_impact(
-    *, principal: Principal, limit: int, cursor: str | None, only_with_change: bool = False
-) -> Page[s.ImpactEntry]:
+async def list_my_impact(*, principal: Principal, filters: s.ImpactFilters) -> Page[s.ImpactEntry]:
     """Return the activities the caller took part in, in projects they can still see, newest
     first; with `only_with_change`, only those where something is recorded as changed."""
+    limit, cursor, only_with_change = filters.limit, filters.cursor, filters.only_with_change
     check_limit(limit)
     query = Activity.select(*Activity.all_columns(), Activity.project.title.as_alias("project_title")).where(
         _took_part(principal.id)

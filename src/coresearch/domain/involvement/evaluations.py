@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -30,7 +30,7 @@ from coresearch.domain.involvement.tables import EvaluationAnswer, EvaluationPar
 from coresearch.domain.projects.access import LEAD_ONLY, ProjectAccess, project_access
 from coresearch.domain.projects.tables import MemberRole
 from coresearch.lib.db import transaction
-from coresearch.lib.pagination import Page, check_limit, decode_datetime_cursor, page_of
+from coresearch.lib.pagination import Page, Paging, keyset, page_of
 from coresearch.lib.problems import Conflict, Forbidden, NotFound, Unprocessable
 from coresearch.lib.records import locked, now, today
 
@@ -148,26 +148,20 @@ async def open_round(
     return (await _rounds_as_seen_by(principal, access, [row]))[row["id"]]
 
 
-async def list_rounds(
-    *, principal: Principal, project_id: UUID, limit: int, cursor: str | None
-) -> Page[s.EvaluationRound]:
+async def list_rounds(*, principal: Principal, project_id: UUID, filters: Paging) -> Page[s.EvaluationRound]:
     """A project's evaluation rounds, newest first (project members and oversight)."""
-    check_limit(limit)
     access = await project_access(principal=principal, project_id=project_id)
-    query = (
-        EvaluationRound.select()
-        .where(EvaluationRound.project == project_id)
-        .order_by(EvaluationRound.created_at, EvaluationRound.id, ascending=False)
+    query = keyset(
+        EvaluationRound.select().where(EvaluationRound.project == project_id),
+        filters.cursor,
+        sort=EvaluationRound.created_at,
+        sort_type=datetime,
+        id_column=EvaluationRound.id,
+        descending=True,
     )
-    if cursor:
-        at, last_id = decode_datetime_cursor(cursor)
-        query = query.where(
-            (EvaluationRound.created_at < at)
-            | ((EvaluationRound.created_at == at) & (EvaluationRound.id < last_id))
-        )
-    rows = await query.limit(limit + 1)
-    rounds = await _rounds_as_seen_by(principal, access, rows[:limit])
-    return page_of(rows, limit, sort_key="created_at", convert=lambda row: rounds[row["id"]])
+    rows = await query.limit(filters.limit + 1)
+    rounds = await _rounds_as_seen_by(principal, access, rows[: filters.limit])
+    return page_of(rows, filters.limit, sort_key="created_at", convert=lambda row: rounds[row["id"]])
 
 
 async def close_round(*, principal: Principal, round_id: UUID) -> s.EvaluationRound:

@@ -8,9 +8,11 @@ from typing import Annotated
 from uuid import UUID
 
 import msgspec
+from litestar.params import FromQuery, QueryParameter
 
 from coresearch.domain.involvement.tables import ActivityKind
 from coresearch.domain.projects.tables import Level, Phase
+from coresearch.lib.pagination import Paging
 from coresearch.lib.text import MultiLine, SingleLine
 
 LongText = Annotated[MultiLine, msgspec.Meta(max_length=20_000)]
@@ -94,6 +96,24 @@ class ImpactEntry(msgspec.Struct):
     hoped_to_influence: str
     what_changed: str
     why_it_matters: str
+
+
+class ActivityFilters(Paging, frozen=True, kw_only=True):
+    """`GET /projects/{id}/activities`: by phase, level, kind, participant and day (`from` and
+    `to` both included)."""
+
+    phase: FromQuery[Phase | None] = None
+    level: FromQuery[Level | None] = None
+    kind: FromQuery[ActivityKind | None] = None
+    from_day: Annotated[date | None, QueryParameter(name="from")] = None
+    to_day: Annotated[date | None, QueryParameter(name="to")] = None
+    participant_id: FromQuery[UUID | None] = None
+
+
+class ImpactFilters(Paging, frozen=True, kw_only=True):
+    """`GET /me/impact`: only the activities where something is recorded as changed."""
+
+    only_with_change: FromQuery[bool] = False
 
 
 class EvaluationRoundStatus(str, Enum):

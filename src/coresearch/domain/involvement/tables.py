@@ -95,6 +95,3 @@ class EvaluationAnswer(Table, tablename="evaluation_answers"):
     agenda = SmallInt()
     change = SmallInt()
     comment = Text(null=True, default=None)
-
-
-TABLES = [Activity, ActivityParticipant, EvaluationRound, EvaluationParticipation, EvaluationAnswer]

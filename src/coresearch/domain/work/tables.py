@@ -76,6 +76,3 @@ class Attendance(Table, tablename="meeting_attendance"):
     attended = Boolean()
     mode = Varchar(length=20, choices=AttendanceMode, null=True, default=None)
     recorded_at = Timestamptz(default=TimestamptzNow())
-
-
-TABLES = [Task, TaskAssignee, Meeting, Attendance]
