@@ -199,7 +199,7 @@ def _activities(
                 )
             )
             for user in sorted(people):
-                participants.append((_uuid(rng), activity_id, user, project_id, occurred))
+                participants.append((_uuid(rng), activity_id, user, True, project_id, occurred))
             if len(activities) >= CHUNK:
                 yield activities, participants
                 activities, participants = [], []
@@ -251,7 +251,8 @@ ACTIVITY_COLUMNS = [
     "created_at",
     "updated_at",
 ]
-PARTICIPANT_COLUMNS = ["id", "activity", "user", "project", "occurred_on"]
+# Leads log the activities, so every participant is confirmed (only confirmed ones count).
+PARTICIPANT_COLUMNS = ["id", "activity", "user", "confirmed", "project", "occurred_on"]
 TABLES = ["users", "projects", "project_members", "project_phases", "activities", "activity_participants"]
 WORK_TABLES = ["tasks", "task_assignees", "meetings"]
 
@@ -293,12 +294,17 @@ async def generate(
 
     connection = await asyncpg.connect(dsn)
     try:
-        # The copies of project and day exist from migration 0009 on; an older tree loads without.
-        has_copies = await connection.fetchval(
-            "SELECT count(*) FROM information_schema.columns "
-            "WHERE table_name = 'activity_participants' AND column_name = 'occurred_on'"
-        )
-        participant_columns = PARTICIPANT_COLUMNS if has_copies else PARTICIPANT_COLUMNS[:3]
+        # `confirmed` exists from migration 0009 on, the copies of project and day from 0013 on; an
+        # older tree loads without them.
+        present = {
+            row["column_name"]
+            for row in await connection.fetch(
+                "SELECT column_name FROM information_schema.columns "
+                "WHERE table_name = 'activity_participants'"
+            )
+        }
+        kept = [index for index, name in enumerate(PARTICIPANT_COLUMNS) if name in present]
+        participant_columns = [PARTICIPANT_COLUMNS[index] for index in kept]
         await connection.execute("SET session_replication_role = replica")
         async with connection.transaction():
             await connection.copy_records_to_table("users", records=users, columns=USER_COLUMNS)
@@ -327,7 +333,7 @@ async def generate(
                 )
                 await connection.copy_records_to_table(
                     "activity_participants",
-                    records=[row[: len(participant_columns)] for row in participant_rows],
+                    records=[tuple(row[index] for index in kept) for row in participant_rows],
                     columns=participant_columns,
                 )
                 activity_total += len(activity_rows)

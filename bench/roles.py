@@ -35,7 +35,9 @@ from bench.sqlite_copy import copy_to_sqlite
 from coresearch.domain.accounts.schemas import Principal
 from coresearch.domain.accounts.tables import Role
 from coresearch.domain.involvement import activities
+from coresearch.domain.involvement.schemas import ActivityFilters, ImpactFilters
 from coresearch.domain.work import meetings, tasks
+from coresearch.domain.work.schemas import MeetingFilters, MyTaskFilters, TaskFilters
 from coresearch.lib import db
 
 AIM_SCALE = 1.3
@@ -48,12 +50,14 @@ RESEARCH_LEADER = uuid.UUID(int=7, version=4)  # needs no row: the service trust
 Call = Callable[[Principal, uuid.UUID], Awaitable[Any]]
 LISTS: dict[str, Call] = {
     "activities": lambda p, pid: activities.list_activities(
-        principal=p, project_id=pid, limit=PAGE, cursor=None
+        principal=p, project_id=pid, filters=ActivityFilters(limit=PAGE)
     ),
-    "tasks": lambda p, pid: tasks.list_tasks(principal=p, project_id=pid, limit=PAGE, cursor=None),
-    "meetings": lambda p, pid: meetings.list_meetings(principal=p, project_id=pid, limit=PAGE, cursor=None),
-    "/me/tasks": lambda p, _: tasks.list_my_tasks(principal=p, limit=PAGE, cursor=None),
-    "/me/impact": lambda p, _: activities.list_my_impact(principal=p, limit=PAGE, cursor=None),
+    "tasks": lambda p, pid: tasks.list_tasks(principal=p, project_id=pid, filters=TaskFilters(limit=PAGE)),
+    "meetings": lambda p, pid: meetings.list_meetings(
+        principal=p, project_id=pid, filters=MeetingFilters(limit=PAGE)
+    ),
+    "/me/tasks": lambda p, _: tasks.list_my_tasks(principal=p, filters=MyTaskFilters(limit=PAGE)),
+    "/me/impact": lambda p, _: activities.list_my_impact(principal=p, filters=ImpactFilters(limit=PAGE)),
 }
 CASES = [
     ("lead", "activities"), ("lead", "tasks"), ("lead", "meetings"),

@@ -89,7 +89,7 @@ async def load_work(
 ) -> None:
     """Make and COPY the tasks, assignees and meetings (foreign-key triggers already off)."""
     tasks, assignees, meetings = _rows(rng, generated)
-    # The copies of project and due date exist from migration 0011 on; an older tree loads without.
+    # The copies of project and due date exist from migration 0015 on; an older tree loads without.
     has_copies = await connection.fetchval(
         "SELECT count(*) FROM information_schema.columns "
         "WHERE table_name = 'task_assignees' AND column_name = 'due_sort'"

@@ -12,7 +12,7 @@ from tests.conftest import Person, World, add_member, create_project
 from tests.test_involvement import API, new_activity
 
 _spec = importlib.util.spec_from_file_location(
-    "participant_keyset", Path(__file__).parents[1] / "migrations" / "coresearch_0010_participant_keyset.py"
+    "participant_keyset", Path(__file__).parents[1] / "migrations" / "coresearch_0014_participant_keyset.py"
 )
 assert _spec is not None and _spec.loader is not None
 backfill = importlib.util.module_from_spec(_spec)
@@ -129,7 +129,7 @@ async def test_the_migration_backfills_participant_rows_written_before_it(
 ) -> None:
     lead, co = world.people["lead"], world.people["co_researcher"]
     logged = [await new_activity(client, lead, world.project_id, [co], occurred_on=day) for day in DAYS[:3]]
-    # Rows as they were before migration 0009 added the copies.
+    # Rows as they were before migration 0013 added the copies.
     await ActivityParticipant.update(
         {ActivityParticipant.project: None, ActivityParticipant.occurred_on: None}, force=True
     )

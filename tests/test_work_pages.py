@@ -12,7 +12,7 @@ from tests.conftest import Person, World, add_member
 from tests.test_work import API, new_task
 
 _spec = importlib.util.spec_from_file_location(
-    "assignee_keyset", Path(__file__).parents[1] / "migrations" / "coresearch_0012_assignee_keyset.py"
+    "assignee_keyset", Path(__file__).parents[1] / "migrations" / "coresearch_0016_assignee_keyset.py"
 )
 assert _spec is not None and _spec.loader is not None
 backfill = importlib.util.module_from_spec(_spec)
@@ -105,7 +105,7 @@ async def test_the_migration_backfills_assignee_rows_written_before_it(
 ) -> None:
     lead, co = world.people["lead"], world.people["co_researcher"]
     mine = [await new_task(client, lead, world.project_id, assignee_ids=[co.id], due_on=d) for d in DUE[2:5]]
-    # Rows as they were before migration 0011 added the copies.
+    # Rows as they were before migration 0015 added the copies.
     await TaskAssignee.update({TaskAssignee.project: None, TaskAssignee.due_sort: None}, force=True)
     assert await read_all(client, co, f"{API}/me/tasks") == []
 

@@ -26,6 +26,7 @@ from coresearch import __version__
 from coresearch.domain.accounts.controllers import AuthController, UsersController
 from coresearch.domain.accounts.tokens import jwt_auth
 from coresearch.domain.audit.controllers import AuditController
+from coresearch.domain.coresearchers import controllers as coresearchers_controllers
 from coresearch.domain.documents import controllers as documents_controllers
 from coresearch.domain.documents.repair import retry_pending_deletions_forever
 from coresearch.domain.involvement import controllers as involvement_controllers
@@ -90,6 +91,7 @@ def api_route_handlers() -> list[Any]:
         *work_controllers.ROUTE_HANDLERS,
         *involvement_controllers.ROUTE_HANDLERS,
         *documents_controllers.ROUTE_HANDLERS,
+        *coresearchers_controllers.ROUTE_HANDLERS,
     ]
 
 

@@ -7,8 +7,10 @@ from typing import Annotated, Any
 from uuid import UUID
 
 import msgspec
+from litestar.params import FromQuery
 
 from coresearch.domain.documents.tables import DocumentKind, Visibility
+from coresearch.lib.pagination import Paging
 from coresearch.lib.text import SingleLine
 
 Title = Annotated[SingleLine, msgspec.Meta(min_length=1, max_length=300)]
@@ -50,6 +52,13 @@ class DocumentDetail(Document):
     """A document with every stored version, oldest first."""
 
     versions: list[DocumentVersion]
+
+
+class DocumentFilters(Paging, frozen=True, kw_only=True):
+    """`GET /projects/{id}/documents`: by kind and by the meeting a document belongs to."""
+
+    kind: FromQuery[DocumentKind | None] = None
+    meeting_id: FromQuery[UUID | None] = None
 
 
 class DocumentForm(msgspec.Struct, forbid_unknown_fields=True):

@@ -79,6 +79,3 @@ class PendingDeletion(Table, tablename="storage_pending_deletions"):
     last_error = Text(default="")
     created_at = Timestamptz(default=TimestamptzNow())
     next_attempt_at = Timestamptz(default=TimestamptzNow(), index=True)
-
-
-TABLES = [Document, DocumentVersion, PendingDeletion]

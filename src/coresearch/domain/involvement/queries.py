@@ -6,14 +6,18 @@ descending, and walks an index in that order so it stops at the limit, whatever 
 """
 
 # Columns are named as in `s.Activity`; participants come sorted, as an array on PostgreSQL and as
-# JSON text on SQLite.
+# JSON text on SQLite. Only confirmed participants count (`participants.py`): every fragment that
+# reads participant rows requires `confirmed`.
 _PAGE = """
 SELECT a.id, a.project AS project_id, a.phase, a.kind, a.occurred_on, a.level, a.minutes, a.summary,
        a.hoped_to_influence, a.what_changed, a.why_it_matters, a.created_by, a.created_at,
        a.updated_at, {participants} AS participant_ids
 FROM {source} WHERE {{}} ORDER BY {order} LIMIT {{}}
 """
-_PARTICIPANTS = 'SELECT ap."user" FROM activity_participants ap WHERE ap.activity = a.id ORDER BY ap."user"'
+_PARTICIPANTS = (
+    'SELECT ap."user" FROM activity_participants ap WHERE ap.activity = a.id AND ap.confirmed '
+    'ORDER BY ap."user"'
+)
 _ENGINE_PARTICIPANTS = {
     "postgres": f"ARRAY({_PARTICIPANTS})",
     "sqlite": f'(SELECT json_group_array("user") FROM ({_PARTICIPANTS}))',
@@ -26,8 +30,9 @@ PAGE_SQL = {
     for engine, participants in _ENGINE_PARTICIPANTS.items()
 }
 # One person's activities (a co-researcher's own page, or `participant_id`) walk that person's
-# participant rows on `(user, project, occurred_on, activity)` and stop at the limit, whatever
-# their history; the conditions and the cursor use `me.` columns so they bound that index range.
+# confirmed participant rows on `(user, project, occurred_on, activity) WHERE confirmed` and stop
+# at the limit, whatever their history; the conditions and the cursor use `me.` columns so they
+# bound that index range, and the caller adds `me.confirmed` (PERSON_SQL).
 PERSON_PAGE_SQL = {
     engine: _PAGE.format(
         participants=participants,
@@ -36,9 +41,12 @@ PERSON_PAGE_SQL = {
     )
     for engine, participants in _ENGINE_PARTICIPANTS.items()
 }
-TOOK_PART_SQL = 'a.id IN (SELECT activity FROM activity_participants WHERE "user" = {})'
-# The caller's activities across projects, on `(user, occurred_on, activity)`; without oversight
-# only in projects they are still a member of.
+# The conditions that choose the person's rows: `me."user" = {}` on their confirmed rows only.
+PERSON_SQL = 'me."user" = {} AND me.confirmed'
+TOOK_PART_SQL = 'a.id IN (SELECT activity FROM activity_participants WHERE "user" = {} AND confirmed)'
+# The caller's activities across projects (confirmed rows, with PERSON_SQL), on
+# `(user, occurred_on, activity) WHERE confirmed`; without oversight only in projects they are
+# still a member of.
 IMPACT_SQL = """
 SELECT a.id, a.project, p.title AS project_title, a.phase, a.kind, a.level, a.occurred_on, a.minutes,
        a.summary, a.hoped_to_influence, a.what_changed, a.why_it_matters

@@ -4,13 +4,13 @@ A co-researcher's task page and `/me/tasks` used to filter tasks by an `IN` subq
 their assignments, then sort: the cost grew with their history. With the due date beside the user
 in `task_assignees` (9999-12-31 for undated tasks, so they sort last on both engines, which order
 NULLs differently), those pages walk one index in order and stop at the limit. Raw steps run
-before a migration's table changes, so these follow 0011, which adds the columns.
+before a migration's table changes, so these follow 0015, which adds the columns.
 """
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.engine import engine_finder
 
-ID = "2026-11-30T11:30:00:000000"
+ID = "2026-11-30T11:43:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "backfill and index assignees by user and due date"
 

@@ -3,7 +3,7 @@ from piccolo.columns.column_types import Date
 from piccolo.columns.column_types import UUID
 from piccolo.columns.indexes import IndexMethod
 
-ID = "2026-11-30T11:23:48:360571"
+ID = "2026-11-30T11:42:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "assignees carry their task's project and due date"
 

@@ -3,7 +3,7 @@ from piccolo.columns.column_types import Date
 from piccolo.columns.column_types import UUID
 from piccolo.columns.indexes import IndexMethod
 
-ID = "2026-11-30T10:56:06:817655"
+ID = "2026-11-30T11:40:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "participants carry their activity's project and day"
 
