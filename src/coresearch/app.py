@@ -25,6 +25,7 @@ from litestar.static_files import create_static_files_router
 from coresearch import __version__
 from coresearch.domain.accounts.controllers import AuthController, UsersController
 from coresearch.domain.accounts.tokens import jwt_auth
+from coresearch.domain.agreements import controllers as agreements_controllers
 from coresearch.domain.audit.controllers import AuditController
 from coresearch.domain.documents import controllers as documents_controllers
 from coresearch.domain.documents.repair import retry_pending_deletions_forever
@@ -89,6 +90,7 @@ def api_route_handlers() -> list[Any]:
         ProjectsController,
         *work_controllers.ROUTE_HANDLERS,
         *involvement_controllers.ROUTE_HANDLERS,
+        *agreements_controllers.ROUTE_HANDLERS,
         *documents_controllers.ROUTE_HANDLERS,
     ]
 

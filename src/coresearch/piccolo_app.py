@@ -5,6 +5,7 @@ from pathlib import Path
 from piccolo.conf.apps import AppConfig
 
 from coresearch.domain.accounts import tables as accounts_tables
+from coresearch.domain.agreements import tables as agreements_tables
 from coresearch.domain.audit import tables as audit_tables
 from coresearch.domain.documents import tables as documents_tables
 from coresearch.domain.involvement import tables as involvement_tables
@@ -22,6 +23,7 @@ APP_CONFIG = AppConfig(
         *projects_tables.TABLES,
         *work_tables.TABLES,
         *involvement_tables.TABLES,
+        *agreements_tables.TABLES,
         *documents_tables.TABLES,
     ],
     migration_dependencies=[],

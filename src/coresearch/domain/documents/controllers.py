@@ -74,7 +74,7 @@ class DocumentsController(Controller):
         settings: NamedDependency[Settings],
     ) -> s.Document:
         """Upload a document (project members): multipart `file`, `title`, `kind`, `visibility`,
-        `coresearcher_id?`, `meeting_id?`.
+        `coresearcher_id?`, `meeting_id?`, `agreement_id?`.
 
         The body streams into storage; the file may be at most the configured upload limit
         (413 as soon as it passes it) and must be PDF, PNG, JPEG, UTF-8 text or CSV, DOCX, XLSX
@@ -97,6 +97,7 @@ class DocumentsController(Controller):
         cursor: FromQuery[str | None] = None,
         kind: FromQuery[DocumentKind | None] = None,
         meeting_id: FromQuery[UUID | None] = None,
+        agreement_id: FromQuery[UUID | None] = None,
     ) -> Page[s.Document]:
         """The project's documents the caller may see, newest first."""
         return await documents.list_documents(
@@ -106,6 +107,7 @@ class DocumentsController(Controller):
             cursor=cursor,
             kind=kind,
             meeting_id=meeting_id,
+            agreement_id=agreement_id,
         )
 
     @get("/documents/{document_id:uuid}", operation_id="documents_get")

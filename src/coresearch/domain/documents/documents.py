@@ -72,6 +72,7 @@ async def create_document(
                     visibility=data.visibility.value,
                     coresearcher=data.coresearcher_id,
                     meeting=data.meeting_id,
+                    agreement=data.agreement_id,
                     uploaded_by=principal.id,
                     current_version=1,
                     created_at=moment,
@@ -123,6 +124,7 @@ async def list_documents(
     cursor: str | None,
     kind: DocumentKind | None = None,
     meeting_id: UUID | None = None,
+    agreement_id: UUID | None = None,
 ) -> Page[s.Document]:
     """The project's documents the caller sees, newest first."""
     check_limit(limit)
@@ -139,6 +141,8 @@ async def list_documents(
         query = query.where(Document.kind == kind.value)
     if meeting_id is not None:
         query = query.where(Document.meeting == meeting_id)
+    if agreement_id is not None:
+        query = query.where(Document.agreement == agreement_id)
     if cursor:
         at, last_id = decode_datetime_cursor(cursor)
         query = query.where(

@@ -24,6 +24,7 @@ class Document(msgspec.Struct):
     visibility: Visibility
     coresearcher_id: UUID | None
     meeting_id: UUID | None
+    agreement_id: UUID | None
     uploaded_by: UUID | None
     version: int
     size: int
@@ -60,6 +61,7 @@ class DocumentForm(msgspec.Struct, forbid_unknown_fields=True):
     visibility: Visibility
     coresearcher_id: UUID | None = None
     meeting_id: UUID | None = None
+    agreement_id: UUID | None = None
 
 
 # The type of each form field, to check a field as soon as it arrives.
@@ -69,5 +71,6 @@ FORM_FIELD_TYPES: dict[str, Any] = {
     "visibility": Visibility,
     "coresearcher_id": UUID,
     "meeting_id": UUID,
+    "agreement_id": UUID,
 }
 REQUIRED_FORM_FIELDS = ("title", "kind", "visibility")

@@ -34,6 +34,7 @@ def to_document(row: dict[str, Any], version: dict[str, Any]) -> s.Document:
         visibility=Visibility(row["visibility"]),
         coresearcher_id=row["coresearcher"],
         meeting_id=row["meeting"],
+        agreement_id=row["agreement"],
         uploaded_by=row["uploaded_by"],
         version=version["version"],
         size=version["size"],
@@ -59,6 +60,7 @@ def audited(row: dict[str, Any], version: dict[str, Any] | None) -> dict[str, An
         "visibility": row["visibility"],
         "coresearcher_id": row["coresearcher"],
         "meeting_id": row["meeting"],
+        "agreement_id": row["agreement"],
         **{name: version[name] for name in VERSION_FIELDS if version is not None},
     }
 
