@@ -22,12 +22,12 @@ from coresearch.domain.agreements.service import (
     check_revision,
     detail,
     effective_status,
+    locking_transaction,
     render_text,
     require_lead,
 )
 from coresearch.domain.agreements.tables import Agreement, AgreementStatus, AgreementVersion
 from coresearch.domain.audit import service as audit
-from coresearch.lib.db import transaction
 from coresearch.lib.problems import BadRequest, Conflict, Forbidden
 from coresearch.lib.records import now, today
 
@@ -36,7 +36,7 @@ async def send_agreement(
     *, principal: Principal, agreement_id: UUID, data: s.AgreementStep
 ) -> s.AgreementDetail:
     """Send a draft to its co-researcher for acceptance (the project's leads)."""
-    async with transaction():
+    async with locking_transaction():
         row, access = await agreement_in_reach(principal=principal, agreement_id=agreement_id, lock=True)
         require_lead(access)
         check_revision(row, data.revision)
@@ -71,7 +71,7 @@ async def accept_agreement(
     The text accepted is rendered and stored with the time, in the same transaction; it never
     changes afterwards.
     """
-    async with transaction():
+    async with locking_transaction():
         row, _ = await agreement_in_reach(principal=principal, agreement_id=agreement_id, lock=True)
         if row["coresearcher"] != principal.id:
             raise Forbidden("Only the co-researcher the agreement is with can accept it")
@@ -126,7 +126,7 @@ async def terminate_agreement(
     reason = data.reason.strip()
     if not reason:
         raise BadRequest("Give a reason", errors=[{"field": "reason", "message": "must not be blank"}])
-    async with transaction():
+    async with locking_transaction():
         row, access = await agreement_in_reach(principal=principal, agreement_id=agreement_id, lock=True)
         require_lead(access)
         check_revision(row, data.revision)
