@@ -286,6 +286,8 @@ async def test_the_people_named_must_belong_to_the_project(client: httpx.AsyncCl
         ({"coresearcher_id": people["lead"].id}, 400),
         ({"papers_days_ahead": -1}, 400),
         ({"phases": ["sometime"]}, 400),
+        ({"mandate": "Råd\u0000givning"}, 400),
+        ({"role_title": "Medforsker\nog intervjuer"}, 400),
     ):
         assert (
             await status_of(client, people["lead"], "PATCH", f"/agreements/{agreement['id']}", **body)

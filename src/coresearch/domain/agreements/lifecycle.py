@@ -23,6 +23,7 @@ from coresearch.domain.agreements.service import (
     detail,
     effective_status,
     locking_transaction,
+    reload,
     render_text,
     require_lead,
 )
@@ -59,7 +60,7 @@ async def send_agreement(
             before={"status": row["status"]},
             after={"status": AgreementStatus.sent.value},
         )
-        after = await Agreement.select().where(Agreement.id == agreement_id).first()
+        after = await reload(agreement_id)
         return await detail(principal=principal, row=after)
 
 
@@ -115,7 +116,7 @@ async def accept_agreement(
                 "accepted_text_sha256": hashlib.sha256(text.encode()).hexdigest(),
             },
         )
-        after = await Agreement.select().where(Agreement.id == agreement_id).first()
+        after = await reload(agreement_id)
         return await detail(principal=principal, row=after)
 
 
@@ -152,5 +153,5 @@ async def terminate_agreement(
             before={"status": row["status"]},
             after={"status": AgreementStatus.terminated.value, "termination_reason": reason},
         )
-        after = await Agreement.select().where(Agreement.id == agreement_id).first()
+        after = await reload(agreement_id)
         return await detail(principal=principal, row=after)

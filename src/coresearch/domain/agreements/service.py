@@ -12,6 +12,8 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+import msgspec
+from piccolo.columns import Column
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
 from coresearch.domain.accounts import service as accounts
@@ -173,7 +175,7 @@ async def detail(*, principal: Principal, row: dict[str, Any]) -> s.AgreementDet
     ]
     in_force = next((v for v in versions if v.version == row["accepted_version"]), None)
     return s.AgreementDetail(
-        **{name: getattr(to_agreement(row), name) for name in s.Agreement.__struct_fields__},
+        **msgspec.structs.asdict(to_agreement(row)),
         text=await render_text(principal=principal, row=row),
         accepted_text=in_force.accepted_text if in_force else None,
         accepted_at=in_force.accepted_at if in_force else None,
@@ -197,6 +199,14 @@ async def agreement_in_reach(
     if access.acting_role != MemberRole.lead and row["coresearcher"] != principal.id:
         raise NotFound("No such agreement")
     return row, access
+
+
+async def reload(agreement_id: UUID) -> dict[str, Any]:
+    """The agreement's row as the caller's transaction now sees it (the caller inserted or locked it)."""
+    row = await Agreement.select().where(Agreement.id == agreement_id).first()
+    if row is None:
+        raise NotFound("No such agreement")
+    return row
 
 
 def require_lead(access: ProjectAccess) -> None:
@@ -279,7 +289,7 @@ async def create_agreement(
             updated_at=moment,
         )
         await Agreement.insert(agreement)
-        row = await Agreement.select().where(Agreement.id == agreement.id).first()
+        row = await reload(agreement.id)
         await audit.record(
             actor=actor_of(principal),
             action="agreement.create",
@@ -369,11 +379,12 @@ async def update_agreement(
             )
         if not changes:
             return await detail(principal=principal, row=before)
-        values = {**changes, "revision": before["revision"] + 1, "updated_at": now()}
+        values: dict[Column | str, Any] = {"revision": before["revision"] + 1, "updated_at": now()}
+        values.update(changes)
         if before["accepted_version"] == before["version"]:
             values["version"] = before["version"] + 1
         await Agreement.update(values).where(Agreement.id == agreement_id)
-        after = await Agreement.select().where(Agreement.id == agreement_id).first()
+        after = await reload(agreement_id)
         await audit.record(
             actor=actor_of(principal),
             action="agreement.update",
