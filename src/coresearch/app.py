@@ -27,6 +27,7 @@ from coresearch.domain.accounts.controllers import AuthController, UsersControll
 from coresearch.domain.accounts.tokens import jwt_auth
 from coresearch.domain.agreements import controllers as agreements_controllers
 from coresearch.domain.audit.controllers import AuditController
+from coresearch.domain.coresearchers import controllers as coresearchers_controllers
 from coresearch.domain.documents import controllers as documents_controllers
 from coresearch.domain.documents.repair import retry_pending_deletions_forever
 from coresearch.domain.involvement import controllers as involvement_controllers
@@ -92,6 +93,7 @@ def api_route_handlers() -> list[Any]:
         *involvement_controllers.ROUTE_HANDLERS,
         *agreements_controllers.ROUTE_HANDLERS,
         *documents_controllers.ROUTE_HANDLERS,
+        *coresearchers_controllers.ROUTE_HANDLERS,
     ]
 
 

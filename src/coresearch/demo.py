@@ -1,7 +1,7 @@
 """`coresearch demo`: a small, realistic Norwegian demo project, built through the service layer.
 
 Everything is done by the person who would do it for real (the lead registers the project and
-plans it, each co-researcher submits their own evaluation), in one transaction: a load that fails
+plans it and runs an evaluation round, each co-researcher answers it), in one transaction: a load that fails
 leaves nothing behind. Dates are counted from today, so the project always looks current. The
 lead's e-mail marks the demo as loaded; loading it again changes nothing.
 """
@@ -256,7 +256,7 @@ async def _load() -> DemoResult:
     await _add_agreement(lead, project.id, people, today)
     await _add_tasks(lead, project.id, people, today)
     await _add_activities(lead, project.id, people, today)
-    await _add_evaluations(project.id, people)
+    await _add_evaluations(lead, project.id, people, today)
     return DemoResult(created=True, project_id=project.id, project_title=TITLE, accounts=created)
 
 
@@ -569,15 +569,31 @@ EVALUATIONS = {
 }
 
 
-async def _add_evaluations(project_id: UUID, people: dict[str, Principal]) -> None:
+async def _add_evaluations(
+    lead: Principal, project_id: UUID, people: dict[str, Principal], today: date
+) -> None:
+    """A closed round every co-researcher answered (its results are shown) and a new open one."""
+    spring = await evaluations.open_round(
+        principal=lead,
+        project_id=project_id,
+        data=involvement.EvaluationRoundCreate(title="Evaluering etter analyseverkstedene"),
+    )
     for key, (voice, contribute, agenda, change, comment) in EVALUATIONS.items():
-        await evaluations.submit_evaluation(
+        await evaluations.answer_round(
             principal=people[key],
-            project_id=project_id,
-            data=involvement.EvaluationCreate(
+            round_id=spring.id,
+            data=involvement.EvaluationAnswerCreate(
                 voice=voice, contribute=contribute, agenda=agenda, change=change, comment=comment
             ),
         )
+    await evaluations.close_round(principal=lead, round_id=spring.id)
+    await evaluations.open_round(
+        principal=lead,
+        project_id=project_id,
+        data=involvement.EvaluationRoundCreate(
+            title="Evaluering etter formidlingsmøtet", closes_on=today + timedelta(days=21)
+        ),
+    )
 
 
 def render(result: DemoResult) -> str:

@@ -7,6 +7,7 @@ from piccolo.conf.apps import AppConfig
 from coresearch.domain.accounts import tables as accounts_tables
 from coresearch.domain.agreements import tables as agreements_tables
 from coresearch.domain.audit import tables as audit_tables
+from coresearch.domain.coresearchers import tables as coresearchers_tables
 from coresearch.domain.documents import tables as documents_tables
 from coresearch.domain.involvement import tables as involvement_tables
 from coresearch.domain.projects import tables as projects_tables
@@ -25,6 +26,7 @@ APP_CONFIG = AppConfig(
         *involvement_tables.TABLES,
         *agreements_tables.TABLES,
         *documents_tables.TABLES,
+        *coresearchers_tables.TABLES,
     ],
     migration_dependencies=[],
     commands=[],

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Controller, Request, get, patch, post
+from litestar.datastructures import State
 from litestar.params import Body, FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
@@ -15,7 +16,7 @@ from coresearch.domain.agreements import schemas as s
 from coresearch.domain.agreements.tables import AgreementStatus
 from coresearch.lib.pagination import DEFAULT_LIMIT, Page
 
-AuthedRequest = Request[Principal, object, object]
+AuthedRequest = Request[Principal, Any, State]
 Limit = Annotated[int, QueryParameter(ge=1, le=200)]
 # Send and accept need no body; one may carry the `revision` the client read.
 OptionalStep = Annotated[s.AgreementStep | None, Body()]
@@ -104,4 +105,4 @@ class AgreementsController(Controller):
         )
 
 
-ROUTE_HANDLERS: list = [AgreementsController]
+ROUTE_HANDLERS: list[type[Controller]] = [AgreementsController]

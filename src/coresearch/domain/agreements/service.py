@@ -303,7 +303,8 @@ async def create_agreement(
 async def project_of_agreement(*, principal: Principal, agreement_id: UUID) -> UUID:
     """The project of an agreement the caller may see; 404 otherwise."""
     row, _ = await agreement_in_reach(principal=principal, agreement_id=agreement_id)
-    return row["project"]
+    project_id: UUID = row["project"]
+    return project_id
 
 
 async def get_agreement(*, principal: Principal, agreement_id: UUID) -> s.AgreementDetail:

@@ -9,6 +9,7 @@ from uuid import UUID
 import msgspec
 import structlog
 
+from coresearch.domain.audit.actions import ACTIONS
 from coresearch.domain.audit.tables import AuditEntry
 from coresearch.lib.pagination import Page, check_limit, decode_datetime_cursor, page_of
 
@@ -25,6 +26,11 @@ SENSITIVE_FIELDS = frozenset(
         "bank_account",
         "experience_summary",
         "benefit_status",
+        # Self-reported or benefit-revealing fields of a co-researcher's profile.
+        "benefit_period_anchor",
+        "age_band",
+        "gender",
+        "organisation_type",
     }
 )
 
@@ -57,6 +63,10 @@ def changed_fields(before: dict[str, Any] | None, after: dict[str, Any] | None) 
     return changes
 
 
+class UnknownAuditAction(ValueError):
+    """An action outside the vocabulary in `domain/audit/actions.py`: a programming error."""
+
+
 async def record(
     *,
     actor: Actor,
@@ -65,8 +75,24 @@ async def record(
     entity_id: Any,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
-) -> None:
-    """Write one audit row (in the caller's transaction, if there is one)."""
+    about: dict[str, Any] | None = None,
+) -> bool:
+    """Write one audit row (in the caller's transaction, if there is one); True if written.
+
+    `action` must be one of `AuditAction`. A change (`before` or `after` given) in which no field
+    differs is not recorded: the log holds real changes only. `about` names the part of the entity
+    a change concerns (which phase, whose attendance); it is kept with the row, never diffed.
+    """
+    if action not in ACTIONS:
+        raise UnknownAuditAction(f"not an audit action: {action!r}")
+    changes = changed_fields(before, after)
+    if (before is not None or after is not None) and not changes:
+        return False
+    for field, value in sorted((about or {}).items()):
+        changes[field] = {
+            "before": _jsonable(value) if before is not None else None,
+            "after": _jsonable(value) if after is not None else None,
+        }
     request_id = structlog.contextvars.get_contextvars().get("request_id")
     await AuditEntry.insert(
         AuditEntry(
@@ -75,10 +101,11 @@ async def record(
             action=action,
             entity=entity,
             entity_id=str(entity_id),
-            changes=msgspec.json.encode(changed_fields(before, after)).decode(),
+            changes=msgspec.json.encode(changes).decode(),
             request_id=request_id,
         )
     )
+    return True
 
 
 class AuditEntryOut(msgspec.Struct):

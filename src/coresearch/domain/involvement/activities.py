@@ -8,7 +8,6 @@ the activities (on the `(project, occurred_on, id)` index) with each one's parti
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
@@ -23,9 +22,20 @@ from coresearch.domain.accounts.schemas import Principal
 from coresearch.domain.accounts.service import actor_of
 from coresearch.domain.audit import service as audit
 from coresearch.domain.involvement import schemas as s
+from coresearch.domain.involvement.participants import (
+    NOBODY,
+    Participants,
+    confirm,
+    confirmed_when_named,
+    participants_of,
+    replace_participants,
+    sees_pending,
+    show_pending,
+)
 from coresearch.domain.involvement.tables import Activity, ActivityKind, ActivityParticipant
 from coresearch.domain.projects.access import (
     LEAD_ONLY,
+    STAFF,
     ProjectAccess,
     has_oversight,
     member_project_ids,
@@ -61,15 +71,19 @@ SELECT a.id, a.project AS project_id, a.phase, a.kind, a.occurred_on, a.level, a
        a.updated_at, {participants} AS participant_ids
 FROM activities a WHERE {{}} ORDER BY a.occurred_on DESC, a.id DESC LIMIT {{}}
 """
-_PARTICIPANTS = 'SELECT ap."user" FROM activity_participants ap WHERE ap.activity = a.id ORDER BY ap."user"'
+# Only confirmed participants count (participants.py).
+_PARTICIPANTS = (
+    'SELECT ap."user" FROM activity_participants ap WHERE ap.activity = a.id AND ap.confirmed '
+    'ORDER BY ap."user"'
+)
 PAGE_SQL = {
     "postgres": _PAGE.format(participants=f"ARRAY({_PARTICIPANTS})"),
     "sqlite": _PAGE.format(participants=f'(SELECT json_group_array("user") FROM ({_PARTICIPANTS}))'),
 }
-TOOK_PART_SQL = 'a.id IN (SELECT activity FROM activity_participants WHERE "user" = {})'
+TOOK_PART_SQL = 'a.id IN (SELECT activity FROM activity_participants WHERE "user" = {} AND confirmed)'
 
 
-def _to_activity(row: dict[str, Any], participant_ids: list[UUID]) -> s.Activity:
+def _to_activity(row: dict[str, Any], participants: Participants, with_pending: bool) -> s.Activity:
     return s.Activity(
         id=row["id"],
         project_id=row["project"],
@@ -77,7 +91,8 @@ def _to_activity(row: dict[str, Any], participant_ids: list[UUID]) -> s.Activity
         kind=ActivityKind(row["kind"]),
         occurred_on=row["occurred_on"],
         level=Level(row["level"]),
-        participant_ids=sorted(participant_ids),
+        participant_ids=participants.confirmed,
+        pending_participant_ids=participants.pending if with_pending else [],
         minutes=row["minutes"],
         summary=row["summary"],
         hoped_to_influence=row["hoped_to_influence"],
@@ -113,16 +128,19 @@ def _to_impact(row: dict[str, Any]) -> s.ImpactEntry:
     )
 
 
-def _audited(row: dict[str, Any], participant_ids: list[UUID]) -> dict[str, Any]:
+def _audited(row: dict[str, Any], participants: Participants) -> dict[str, Any]:
     return {
         **{name: row[name] for name in ACTIVITY_FIELDS},
-        "participant_ids": [str(user_id) for user_id in sorted(participant_ids)],
+        "participant_ids": [str(user_id) for user_id in participants.confirmed],
+        "pending_participant_ids": [str(user_id) for user_id in participants.pending],
     }
 
 
 def _took_part(user_id: UUID) -> Where:
     return Activity.id.is_in(
-        ActivityParticipant.select(ActivityParticipant.activity).where(ActivityParticipant.user == user_id)
+        ActivityParticipant.select(ActivityParticipant.activity).where(
+            (ActivityParticipant.user == user_id) & ActivityParticipant.confirmed.eq(True)
+        )
     )
 
 
@@ -148,19 +166,6 @@ def _newest_first(query: Select, cursor: str | None) -> Select:
     return query.where(
         (Activity.occurred_on <= day) & ((Activity.occurred_on < day) | (Activity.id < last_id))
     )
-
-
-async def _participants_of(activity_ids: list[UUID]) -> dict[UUID, list[UUID]]:
-    """The participants of each activity, sorted, in one query."""
-    if not activity_ids:
-        return {}
-    rows = await ActivityParticipant.select(ActivityParticipant.activity, ActivityParticipant.user).where(
-        ActivityParticipant.activity.is_in(activity_ids)
-    )
-    participants: dict[UUID, list[UUID]] = defaultdict(list)
-    for row in rows:
-        participants[row["activity"]].append(row["user"])
-    return {activity_id: sorted(users) for activity_id, users in participants.items()}
 
 
 def _check_day(occurred_on: date) -> None:
@@ -228,7 +233,9 @@ async def _activity_in_reach(
     except NotFound:
         raise NotFound("No such activity") from None
     if access.acting_role == MemberRole.co_researcher and not await ActivityParticipant.exists().where(
-        (ActivityParticipant.activity == activity_id) & (ActivityParticipant.user == principal.id)
+        (ActivityParticipant.activity == activity_id)
+        & (ActivityParticipant.user == principal.id)
+        & ActivityParticipant.confirmed.eq(True)
     ):
         raise NotFound("No such activity")
     if allowed is not None and access.acting_role not in allowed:
@@ -266,8 +273,16 @@ async def create_activity(*, principal: Principal, project_id: UUID, data: s.Act
             updated_at=moment,
         )
         await activity.save()
+        confirmed = confirmed_when_named(access=access, principal=principal, participant_ids=participant_ids)
         await ActivityParticipant.insert(
-            *[ActivityParticipant(activity=activity.id, user=user_id) for user_id in participant_ids]
+            *[
+                ActivityParticipant(activity=activity.id, user=user_id, confirmed=confirmed[user_id])
+                for user_id in participant_ids
+            ]
+        )
+        participants = Participants(
+            confirmed=[u for u in participant_ids if confirmed[u]],
+            pending=[u for u in participant_ids if not confirmed[u]],
         )
         row = await Activity.select().where(Activity.id == activity.id).first()
         await audit.record(
@@ -275,16 +290,18 @@ async def create_activity(*, principal: Principal, project_id: UUID, data: s.Act
             action="activity.create",
             entity="activity",
             entity_id=activity.id,
-            after={"project_id": str(project_id), **_audited(row, participant_ids)},
+            after={"project_id": str(project_id), **_audited(row, participants)},
         )
-    return _to_activity(row, participant_ids)
+    return _to_activity(row, participants, with_pending=True)
 
 
 async def get_activity(*, principal: Principal, activity_id: UUID) -> s.Activity:
     """Return an activity the caller may see."""
-    row, _ = await _activity_in_reach(principal=principal, activity_id=activity_id)
-    participants = await _participants_of([activity_id])
-    return _to_activity(row, participants.get(activity_id, []))
+    row, access = await _activity_in_reach(principal=principal, activity_id=activity_id)
+    participants = (await participants_of([activity_id])).get(activity_id, NOBODY)
+    return _to_activity(
+        row, participants, sees_pending(access=access, principal=principal, created_by=row["created_by"])
+    )
 
 
 async def list_activities(
@@ -332,7 +349,9 @@ async def list_activities(
         )
     where = QueryString(" AND ".join(["{}"] * len(conditions)), *conditions)
     rows = await Activity.raw(PAGE_SQL[current_engine().engine_type], where, limit + 1)
-    return page_of(rows, limit, sort_key="occurred_on", convert=_page_item)
+    page = page_of(rows, limit, sort_key="occurred_on", convert=_page_item)
+    await show_pending(items=page.items, access=access, principal=principal)
+    return page
 
 
 async def update_activity(*, principal: Principal, activity_id: UUID, data: s.ActivityUpdate) -> s.Activity:
@@ -344,38 +363,53 @@ async def update_activity(*, principal: Principal, activity_id: UUID, data: s.Ac
         before, _ = await _activity_in_reach(
             principal=principal, activity_id=activity_id, allowed=LEAD_ONLY, lock=True
         )
-        before_participants = (await _participants_of([activity_id])).get(activity_id, [])
+        before_participants = (await participants_of([activity_id])).get(activity_id, NOBODY)
         after_participants = before_participants
         if "participant_ids" in changes:
-            after_participants = await _checked_participants(
+            wanted = await _checked_participants(
                 project_id=before["project"],
                 participant_ids=changes.pop("participant_ids"),
-                keep=before_participants,
+                keep=before_participants.everyone,
             )
-            removed = set(before_participants) - set(after_participants)
-            added = set(after_participants) - set(before_participants)
-            if removed:
-                await ActivityParticipant.delete().where(
-                    (ActivityParticipant.activity == activity_id)
-                    & ActivityParticipant.user.is_in(list(removed))
-                )
-            if added:
-                await ActivityParticipant.insert(
-                    *[ActivityParticipant(activity=activity_id, user=user_id) for user_id in added]
-                )
+            after_participants = await replace_participants(
+                activity_id=activity_id, before=before_participants, wanted=wanted
+            )
         if changes or after_participants != before_participants:
             await Activity.update({**changes, "updated_at": now()}).where(Activity.id == activity_id)
         after = await Activity.select().where(Activity.id == activity_id).first()
-        if _audited(before, before_participants) != _audited(after, after_participants):
-            await audit.record(
-                actor=actor_of(principal),
-                action="activity.update",
-                entity="activity",
-                entity_id=activity_id,
-                before=_audited(before, before_participants),
-                after=_audited(after, after_participants),
-            )
-    return _to_activity(after, after_participants)
+        await audit.record(
+            actor=actor_of(principal),
+            action="activity.update",
+            entity="activity",
+            entity_id=activity_id,
+            before=_audited(before, before_participants),
+            after=_audited(after, after_participants),
+        )
+    return _to_activity(after, after_participants, with_pending=True)
+
+
+async def confirm_participant(*, principal: Principal, activity_id: UUID, user_id: UUID) -> s.Activity:
+    """Confirm a participant a co-researcher named (project staff); confirming twice changes nothing."""
+    async with transaction():
+        row, _ = await _activity_in_reach(
+            principal=principal, activity_id=activity_id, allowed=STAFF, lock=True
+        )
+        before = (await participants_of([activity_id])).get(activity_id, NOBODY)
+        if user_id not in before.everyone:
+            raise NotFound("No such participant of this activity")
+        after = await confirm(activity_id=activity_id, user_id=user_id, before=before)
+        if after != before:
+            await Activity.update({Activity.updated_at: now()}).where(Activity.id == activity_id)
+            row = await Activity.select().where(Activity.id == activity_id).first()
+        await audit.record(
+            actor=actor_of(principal),
+            action="activity.participant_confirm",
+            entity="activity",
+            entity_id=activity_id,
+            before=_audited(row, before),
+            after=_audited(row, after),
+        )
+    return _to_activity(row, after, with_pending=True)
 
 
 async def list_my_impact(

@@ -1,4 +1,4 @@
-"""HTTP routes of the involvement area: the activity log, the caller's impact, evaluations."""
+"""HTTP routes of the involvement area: the activity log, the caller's impact, evaluation rounds."""
 
 from __future__ import annotations
 
@@ -76,6 +76,19 @@ class ActivitiesController(Controller):
         """Change an activity (lead)."""
         return await activities.update_activity(principal=request.user, activity_id=activity_id, data=data)
 
+    @post(
+        "/activities/{activity_id:uuid}/participants/{user_id:uuid}/confirm",
+        operation_id="activities_participant_confirm",
+        status_code=200,
+    )
+    async def confirm_participant(
+        self, activity_id: FromPath[UUID], user_id: FromPath[UUID], request: AuthedRequest
+    ) -> s.Activity:
+        """Confirm a participant a co-researcher named (lead, researcher); until then they are pending."""
+        return await activities.confirm_participant(
+            principal=request.user, activity_id=activity_id, user_id=user_id
+        )
+
     @get("/me/impact", operation_id="my_impact_list")
     async def list_my_impact(
         self,
@@ -90,25 +103,48 @@ class ActivitiesController(Controller):
         )
 
 
-class EvaluationsController(Controller):
-    """Anonymous pulse evaluations of a project, reported only in aggregate."""
+class EvaluationRoundsController(Controller):
+    """Evaluation rounds: opened and closed by the lead, answered once by each co-researcher."""
 
-    path = "/projects/{project_id:uuid}/evaluations"
+    path = "/"
     tags = ["involvement"]
 
-    @post("/", operation_id="evaluations_submit")
-    async def submit_evaluation(
-        self, project_id: FromPath[UUID], data: JSONBody[s.EvaluationCreate], request: AuthedRequest
+    @post("/projects/{project_id:uuid}/evaluation-rounds", operation_id="evaluation_rounds_create")
+    async def open_round(
+        self, project_id: FromPath[UUID], data: JSONBody[s.EvaluationRoundCreate], request: AuthedRequest
+    ) -> s.EvaluationRound:
+        """Open an evaluation round (lead); answers are taken until it is closed or `closes_on` passes."""
+        return await evaluations.open_round(principal=request.user, project_id=project_id, data=data)
+
+    @get("/projects/{project_id:uuid}/evaluation-rounds", operation_id="evaluation_rounds_list")
+    async def list_rounds(
+        self,
+        project_id: FromPath[UUID],
+        request: AuthedRequest,
+        limit: Limit = DEFAULT_LIMIT,
+        cursor: FromQuery[str | None] = None,
+    ) -> Page[s.EvaluationRound]:
+        """A project's evaluation rounds, newest first (members); `answered` is the caller's own."""
+        return await evaluations.list_rounds(
+            principal=request.user, project_id=project_id, limit=limit, cursor=cursor
+        )
+
+    @post("/evaluation-rounds/{round_id:uuid}/close", operation_id="evaluation_rounds_close", status_code=200)
+    async def close_round(self, round_id: FromPath[UUID], request: AuthedRequest) -> s.EvaluationRound:
+        """Close a round to answers (lead); 409 if it is closed already."""
+        return await evaluations.close_round(principal=request.user, round_id=round_id)
+
+    @post("/evaluation-rounds/{round_id:uuid}/answers", operation_id="evaluation_rounds_answer")
+    async def answer_round(
+        self, round_id: FromPath[UUID], data: JSONBody[s.EvaluationAnswerCreate], request: AuthedRequest
     ) -> s.EvaluationReceipt:
-        """Submit scores 1–5 (co-researcher members); stored without any link to the submitter."""
-        return await evaluations.submit_evaluation(principal=request.user, project_id=project_id, data=data)
+        """Answer an open round, once (co-researcher members); stored apart from who answered."""
+        return await evaluations.answer_round(principal=request.user, round_id=round_id, data=data)
 
-    @get("/summary", operation_id="evaluations_summary")
-    async def summarise_evaluations(
-        self, project_id: FromPath[UUID], request: AuthedRequest
-    ) -> s.EvaluationSummary:
-        """Count, mean and distribution per question (lead); only the count below three evaluations."""
-        return await evaluations.summarise_evaluations(principal=request.user, project_id=project_id)
+    @get("/evaluation-rounds/{round_id:uuid}/summary", operation_id="evaluation_rounds_summary")
+    async def summarise_round(self, round_id: FromPath[UUID], request: AuthedRequest) -> s.EvaluationSummary:
+        """Means, distributions and sorted comments (lead); 409 while open or under three answers."""
+        return await evaluations.summarise_round(principal=request.user, round_id=round_id)
 
 
-ROUTE_HANDLERS: list = [ActivitiesController, EvaluationsController]
+ROUTE_HANDLERS: list = [ActivitiesController, EvaluationRoundsController]

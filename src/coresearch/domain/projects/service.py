@@ -276,10 +276,11 @@ async def update_phase(
             fields = ("planned_level", "status", "notes")
             await audit.record(
                 actor=actor_of(principal),
-                action=f"phase.update:{phase}",
+                action="phase.update",
                 entity="project",
                 entity_id=project_id,
                 before={f: before[f] for f in fields},
                 after={f: after[f] for f in fields},
+                about={"phase": phase},
             )
     return _to_phase(after)

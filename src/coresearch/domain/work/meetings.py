@@ -235,11 +235,12 @@ async def put_attendance(
         if before is None or any(before[f] != after[f] for f in fields):
             await audit.record(
                 actor=actor_of(principal),
-                action=f"meeting.attendance:{user_id}",
+                action="meeting.attendance",
                 entity="meeting",
                 entity_id=meeting_id,
                 before={f: before[f] for f in fields} if before else None,
                 after={f: after[f] for f in fields},
+                about={"user_id": str(user_id)},
             )
     return _to_attendance(after, meeting_id, member.full_name)
 
