@@ -7,14 +7,14 @@ from uuid import UUID
 
 from litestar import Controller, Request, get, patch, post
 from litestar.datastructures import State
-from litestar.params import Body, FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.di import NamedDependency
+from litestar.params import Body, FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
 from coresearch.domain.accounts.schemas import Principal
 from coresearch.domain.agreements import lifecycle, service
 from coresearch.domain.agreements import schemas as s
-from coresearch.domain.agreements.tables import AgreementStatus
-from coresearch.lib.pagination import DEFAULT_LIMIT, Page
+from coresearch.lib.pagination import Page, provide_filters
 
 AuthedRequest = Request[Principal, Any, State]
 Limit = Annotated[int, QueryParameter(ge=1, le=200)]
@@ -36,25 +36,20 @@ class AgreementsController(Controller):
         the contact person must be a lead or researcher member."""
         return await service.create_agreement(principal=request.user, project_id=project_id, data=data)
 
-    @get("/projects/{project_id:uuid}/agreements", operation_id="agreements_list")
+    @get(
+        "/projects/{project_id:uuid}/agreements",
+        operation_id="agreements_list",
+        dependencies=provide_filters(s.AgreementFilters),
+    )
     async def list_agreements(
-        self,
-        project_id: FromPath[UUID],
-        request: AuthedRequest,
-        limit: Limit = DEFAULT_LIMIT,
-        cursor: FromQuery[str | None] = None,
-        status: FromQuery[AgreementStatus | None] = None,
-        coresearcher_id: FromQuery[UUID | None] = None,
+        self, project_id: FromPath[UUID], request: AuthedRequest, filters: NamedDependency[s.AgreementFilters]
     ) -> Page[s.Agreement]:
         """A project's agreements, newest first: the leads see all, a co-researcher their own,
         researchers none (403)."""
         return await service.list_agreements(
             principal=request.user,
             project_id=project_id,
-            limit=limit,
-            cursor=cursor,
-            status=status,
-            coresearcher_id=coresearcher_id,
+            filters=filters,
         )
 
     @get("/agreements/{agreement_id:uuid}", operation_id="agreements_get")

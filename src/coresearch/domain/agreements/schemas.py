@@ -7,9 +7,11 @@ from typing import Annotated
 from uuid import UUID
 
 import msgspec
+from litestar.params import FromQuery
 
 from coresearch.domain.agreements.tables import AgreementStatus
 from coresearch.domain.projects.tables import Phase
+from coresearch.lib.pagination import Paging
 from coresearch.lib.text import MultiLine, SingleLine
 
 RoleTitle = Annotated[SingleLine, msgspec.Meta(min_length=1, max_length=200)]
@@ -124,3 +126,10 @@ class AgreementTermination(msgspec.Struct, forbid_unknown_fields=True):
 
     reason: Reason
     revision: Revision | None = None
+
+
+class AgreementFilters(Paging, frozen=True, kw_only=True):
+    """`GET /projects/{id}/agreements`: by status and by co-researcher."""
+
+    status: FromQuery[AgreementStatus | None] = None
+    coresearcher_id: FromQuery[UUID | None] = None

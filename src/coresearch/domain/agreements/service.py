@@ -8,7 +8,7 @@ were (`agreement_versions`). The moves (send, accept, terminate) live in `lifecy
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -27,7 +27,7 @@ from coresearch.domain.projects import service as projects
 from coresearch.domain.projects.access import LEAD_ONLY, STAFF, ProjectAccess, project_access
 from coresearch.domain.projects.tables import MemberRole, Phase
 from coresearch.lib.db import current_engine, transaction
-from coresearch.lib.pagination import Page, check_limit, decode_datetime_cursor, page_of
+from coresearch.lib.pagination import Page, keyset, page_of
 from coresearch.lib.problems import Conflict, Forbidden, NotFound, Unprocessable
 from coresearch.lib.records import locked, now, set_fields, today
 
@@ -317,21 +317,14 @@ async def list_agreements(
     *,
     principal: Principal,
     project_id: UUID,
-    limit: int,
-    cursor: str | None,
-    status: AgreementStatus | None = None,
-    coresearcher_id: UUID | None = None,
+    filters: s.AgreementFilters,
 ) -> Page[s.Agreement]:
     """A project's agreements, newest first: all for its leads, their own for a co-researcher."""
-    check_limit(limit)
+    status, coresearcher_id = filters.status, filters.coresearcher_id
     access = await project_access(principal=principal, project_id=project_id)
     if access.acting_role == MemberRole.researcher:
         raise Forbidden("Agreements are read by the project's leads and by the co-researcher each is with")
-    query = (
-        Agreement.select()
-        .where(Agreement.project == project_id)
-        .order_by(Agreement.created_at, Agreement.id, ascending=False)
-    )
+    query = Agreement.select().where(Agreement.project == project_id)
     if access.acting_role == MemberRole.co_researcher:
         query = query.where(Agreement.coresearcher == principal.id)
     if coresearcher_id is not None:
@@ -344,13 +337,16 @@ async def list_agreements(
         )
     elif status is not None:
         query = query.where(Agreement.status == status.value)
-    if cursor:
-        at, last_id = decode_datetime_cursor(cursor)
-        query = query.where(
-            (Agreement.created_at < at) | ((Agreement.created_at == at) & (Agreement.id < last_id))
-        )
-    rows = await query.limit(limit + 1)
-    return page_of(rows, limit, sort_key="created_at", convert=to_agreement)
+    query = keyset(
+        query,
+        filters.cursor,
+        sort=Agreement.created_at,
+        sort_type=datetime,
+        id_column=Agreement.id,
+        descending=True,
+    )
+    rows = await query.limit(filters.limit + 1)
+    return page_of(rows, filters.limit, sort_key="created_at", convert=to_agreement)
 
 
 async def update_agreement(
