@@ -59,6 +59,14 @@ async def test_the_demo_holds_a_whole_project_and_a_second_load_changes_nothing(
     assert all(len(rows) == 3 for rows in attendance)
     assert any(not row["attended"] for rows in attendance for row in rows)
 
+    agreements = (await _get(client, f"/projects/{project_id}/agreements", lead))["items"]
+    assert [(a["status"], a["version"], a["accepted_version"]) for a in agreements] == [("active", 2, 2)]
+    agreement = await _get(client, f"/agreements/{agreements[0]['id']}", lead)
+    assert [v["version"] for v in agreement["versions"]] == [1, 2]
+    assert "Medforsker: Åse Bjørnstad" in agreement["accepted_text"]
+    assert "senest 7 dager" in agreement["versions"][0]["accepted_text"]
+    assert "senest 10 dager" in agreement["accepted_text"]
+
     logged = (await _get(client, f"/projects/{project_id}/activities", lead))["items"]
     assert 6 <= len(logged) <= 10
     assert len({a["phase"] for a in logged}) >= 5

@@ -25,6 +25,7 @@ from litestar.static_files import create_static_files_router
 from coresearch import __version__
 from coresearch.domain.accounts.controllers import AuthController, UsersController
 from coresearch.domain.accounts.tokens import jwt_auth
+from coresearch.domain.agreements import controllers as agreements_controllers
 from coresearch.domain.audit.controllers import AuditController
 from coresearch.domain.coresearchers import controllers as coresearchers_controllers
 from coresearch.domain.documents import controllers as documents_controllers
@@ -90,6 +91,7 @@ def api_route_handlers() -> list[Any]:
         ProjectsController,
         *work_controllers.ROUTE_HANDLERS,
         *involvement_controllers.ROUTE_HANDLERS,
+        *agreements_controllers.ROUTE_HANDLERS,
         *documents_controllers.ROUTE_HANDLERS,
         *coresearchers_controllers.ROUTE_HANDLERS,
     ]

@@ -17,6 +17,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from coresearch.domain.accounts import service as accounts
 from coresearch.domain.accounts.schemas import Principal
 from coresearch.domain.accounts.tables import Role
+from coresearch.domain.agreements import lifecycle as agreement_moves
+from coresearch.domain.agreements import schemas as agreements_schemas
+from coresearch.domain.agreements import service as agreements
 from coresearch.domain.involvement import activities, evaluations
 from coresearch.domain.involvement import schemas as involvement
 from coresearch.domain.involvement.tables import ActivityKind
@@ -251,6 +254,7 @@ async def _load() -> DemoResult:
         data=projects_schemas.ProjectUpdate(status=ProjectStatus.active),
     )
     await _add_meetings(lead, project.id, people, today)
+    await _add_agreement(lead, project.id, people, today)
     await _add_tasks(lead, project.id, people, today)
     await _add_activities(lead, project.id, people, today)
     await _add_evaluations(lead, project.id, people, today)
@@ -316,6 +320,46 @@ async def _add_meetings(lead: Principal, project_id: UUID, people: dict[str, Pri
                 user_id=people[key].id,
                 data=work.AttendancePut(attended=mode is not None, mode=mode),
             )
+
+
+async def _add_agreement(
+    lead: Principal, project_id: UUID, people: dict[str, Principal], today: date
+) -> None:
+    """Åse's agreement: accepted, then changed (papers ten days ahead) and accepted again."""
+    ase = people["ase"]
+    data = agreements_schemas.AgreementCreate(
+        coresearcher_id=ase.id,
+        contact_person_id=people["researcher"].id,
+        role_title="Medforsker og intervjuer",
+        mandate=(
+            "Være med på å velge forskningsspørsmål, utforme intervjuguiden og tolke funnene, og "
+            "gjennomføre bruker-spør-bruker-intervjuer sammen med en forsker."
+        ),
+        phases=[Phase.topic, Phase.design, Phase.data_collection, Phase.analysis],
+        starts_on=today - timedelta(days=290),
+        ends_on=today + timedelta(days=800),
+        expected_hours=60,
+        pay_terms=(
+            "Honorar etter helseforetakets sats per time, rundet til nærmeste halve time; minst én "
+            "time for møter med oppmøte. Reise dekkes etter billigste reisemåte, og tapt "
+            "arbeidsinntekt mot dokumentasjon."
+        ),
+        papers_days_ahead=7,
+        meeting_terms=(
+            "Møtene holdes på dagtid i Møterom Tyrifjord, med mulighet for å delta på Teams. Møtene "
+            "varer høyst tre timer, med pause minst hver time."
+        ),
+    )
+    agreement = await agreements.create_agreement(principal=lead, project_id=project_id, data=data)
+    step = agreements_schemas.AgreementStep()
+    await agreement_moves.send_agreement(principal=lead, agreement_id=agreement.id, data=step)
+    await agreement_moves.accept_agreement(principal=ase, agreement_id=agreement.id, data=step)
+    await agreements.update_agreement(
+        principal=lead,
+        agreement_id=agreement.id,
+        data=agreements_schemas.AgreementUpdate(papers_days_ahead=10),
+    )
+    await agreement_moves.accept_agreement(principal=ase, agreement_id=agreement.id, data=step)
 
 
 # (due in days, assignees, status, the task as created)

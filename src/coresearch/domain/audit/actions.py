@@ -46,6 +46,11 @@ class AuditAction(StrEnum):
     consent_decide = "consent.decide"
     training_create = "training.create"
     data_keys_rotate = "data_keys.rotate"
+    agreement_create = "agreement.create"
+    agreement_update = "agreement.update"
+    agreement_send = "agreement.send"
+    agreement_accept = "agreement.accept"
+    agreement_terminate = "agreement.terminate"
 
 
 ACTIONS = frozenset(action.value for action in AuditAction)

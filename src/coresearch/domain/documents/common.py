@@ -35,6 +35,7 @@ def to_document(row: dict[str, Any], version: dict[str, Any]) -> s.Document:
             "project_id": row["project"],
             "coresearcher_id": row["coresearcher"],
             "meeting_id": row["meeting"],
+            "agreement_id": row["agreement"],
         },
         s.Document,
     )
@@ -54,6 +55,7 @@ def audited(row: dict[str, Any], version: dict[str, Any] | None) -> dict[str, An
         "visibility": row["visibility"],
         "coresearcher_id": row["coresearcher"],
         "meeting_id": row["meeting"],
+        "agreement_id": row["agreement"],
         **{name: version[name] for name in VERSION_FIELDS if version is not None},
     }
 

@@ -72,7 +72,7 @@ class DocumentsController(Controller):
         settings: NamedDependency[Settings],
     ) -> s.Document:
         """Upload a document (project members): multipart `file`, `title`, `kind`, `visibility`,
-        `coresearcher_id?`, `meeting_id?`.
+        `coresearcher_id?`, `meeting_id?`, `agreement_id?`.
 
         The body streams into storage; the file may be at most the configured upload limit
         (413 as soon as it passes it) and must be PDF, PNG, JPEG, UTF-8 text or CSV, DOCX, XLSX

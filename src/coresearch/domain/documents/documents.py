@@ -73,6 +73,7 @@ async def create_document(
                     visibility=data.visibility.value,
                     coresearcher=data.coresearcher_id,
                     meeting=data.meeting_id,
+                    agreement=data.agreement_id,
                     uploaded_by=principal.id,
                     current_version=1,
                     created_at=moment,
@@ -130,6 +131,8 @@ async def list_documents(
         query = query.where(Document.kind == filters.kind.value)
     if filters.meeting_id is not None:
         query = query.where(Document.meeting == filters.meeting_id)
+    if filters.agreement_id is not None:
+        query = query.where(Document.agreement == filters.agreement_id)
     query = keyset(
         query,
         filters.cursor,

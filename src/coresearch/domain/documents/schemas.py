@@ -26,6 +26,7 @@ class Document(msgspec.Struct):
     visibility: Visibility
     coresearcher_id: UUID | None
     meeting_id: UUID | None
+    agreement_id: UUID | None
     uploaded_by: UUID | None
     version: int
     size: int
@@ -55,10 +56,11 @@ class DocumentDetail(Document):
 
 
 class DocumentFilters(Paging, frozen=True, kw_only=True):
-    """`GET /projects/{id}/documents`: by kind and by the meeting a document belongs to."""
+    """`GET /projects/{id}/documents`: by kind and by the meeting or agreement a document belongs to."""
 
     kind: FromQuery[DocumentKind | None] = None
     meeting_id: FromQuery[UUID | None] = None
+    agreement_id: FromQuery[UUID | None] = None
 
 
 class DocumentForm(msgspec.Struct, forbid_unknown_fields=True):
@@ -69,6 +71,7 @@ class DocumentForm(msgspec.Struct, forbid_unknown_fields=True):
     visibility: Visibility
     coresearcher_id: UUID | None = None
     meeting_id: UUID | None = None
+    agreement_id: UUID | None = None
 
 
 # The type of each form field, to check a field as soon as it arrives.
@@ -78,5 +81,6 @@ FORM_FIELD_TYPES: dict[str, Any] = {
     "visibility": Visibility,
     "coresearcher_id": UUID,
     "meeting_id": UUID,
+    "agreement_id": UUID,
 }
 REQUIRED_FORM_FIELDS = ("title", "kind", "visibility")
