@@ -2,14 +2,14 @@
 
 import base64
 from datetime import UTC, date, datetime
-from uuid import uuid4
+from uuid import UUID
 
 import pytest
 
 from coresearch.lib.pagination import decode_cursor, encode_cursor
 from coresearch.lib.problems import BadRequest
 
-ROW_ID = uuid4()
+ROW_ID = UUID("153c81ac-c2b8-43e2-84df-6f7745da88b1")  # fixed: parameter ids must match across xdist workers
 
 
 @pytest.mark.parametrize(
