@@ -15,14 +15,16 @@ SOURCE = Path(__file__).resolve().parents[1] / "src/coresearch"
 
 
 def record_calls() -> list[tuple[str, int, ast.expr | None]]:
-    """Every call of the audit writer in the source: (file, line, its `action` argument)."""
+    """Every call of the audit writer, direct (`record`) or through the audited update
+    (`update_audited`, which forwards its `action`), in the source: (file, line, its `action`)."""
     calls = []
     for path in sorted(SOURCE.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(), str(path))):
             if not isinstance(node, ast.Call):
                 continue
             name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
-            if name == "record":
+            forwarding = path.name == "service.py" and path.parent.name == "audit" and name == "record"
+            if name in ("record", "update_audited") and not forwarding:
                 action = next((k.value for k in node.keywords if k.arg == "action"), None)
                 calls.append((str(path.relative_to(SOURCE)), node.lineno, action))
     return calls
