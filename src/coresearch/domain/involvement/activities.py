@@ -34,6 +34,7 @@ from coresearch.domain.projects.access import (
 from coresearch.domain.projects.tables import Level, MemberRole, Membership, Phase
 from coresearch.lib.db import current_engine, transaction
 from coresearch.lib.pagination import Page, check_limit, decode_cursor, page_of
+from coresearch.lib.periods import check_period
 from coresearch.lib.problems import BadRequest, Forbidden, NotFound, Unprocessable
 from coresearch.lib.records import locked, now, set_fields, today
 
@@ -303,11 +304,7 @@ async def list_activities(
     """Return a project's activities, newest first; co-researchers see only those they took part
     in. `from_day` and `to_day` are both included."""
     check_limit(limit)
-    if from_day is not None and to_day is not None and from_day > to_day:
-        raise BadRequest(
-            "The period ends before it starts",
-            errors=[{"field": "from", "message": "must be on or before to"}],
-        )
+    check_period(from_day, to_day)
     access = await project_access(principal=principal, project_id=project_id)
     conditions = [QueryString("a.project = {}", project_id)]
     if access.acting_role == MemberRole.co_researcher:

@@ -21,6 +21,7 @@ from coresearch.domain.work.service import members_by_id
 from coresearch.domain.work.tables import Attendance, AttendanceMode, Meeting
 from coresearch.lib.db import transaction
 from coresearch.lib.pagination import Page, check_limit, decode_datetime_cursor, page_of
+from coresearch.lib.periods import check_period
 from coresearch.lib.problems import NotFound, Unprocessable
 from coresearch.lib.records import locked, now, set_fields
 
@@ -147,6 +148,7 @@ async def list_meetings(
 ) -> Page[s.Meeting]:
     """Return a project's meetings by start time; `from_day`..`to_day` are UTC days, inclusive."""
     check_limit(limit)
+    check_period(from_day, to_day)
     await project_access(principal=principal, project_id=project_id)
     query = Meeting.select().where(Meeting.project == project_id).order_by(Meeting.starts_at, Meeting.id)
     if phase is not None:

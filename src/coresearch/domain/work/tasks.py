@@ -26,6 +26,7 @@ from coresearch.domain.work.service import members_by_id
 from coresearch.domain.work.tables import Task, TaskAssignee, TaskStatus
 from coresearch.lib.db import transaction
 from coresearch.lib.pagination import Page, check_limit, decode_cursor, page_of
+from coresearch.lib.periods import check_period
 from coresearch.lib.problems import BadRequest, Forbidden, NotFound, Unprocessable
 from coresearch.lib.records import locked, now, set_fields
 
@@ -202,6 +203,7 @@ async def list_tasks(
 ) -> Page[s.Task]:
     """Return a project's tasks by due date (undated last); co-researchers see only their own."""
     check_limit(limit)
+    check_period(due_after, due_before, start_name="due_after", end_name="due_before", inclusive=False)
     access = await project_access(principal=principal, project_id=project_id)
     query = Task.select().where(Task.project == project_id)
     if access.acting_role == MemberRole.co_researcher:
