@@ -19,7 +19,7 @@ def _allow_header(scope: Scope) -> str | None:
     allow = _ALLOW_BY_APP.get(id(app))
     if allow is None:
         allow = _ALLOW_BY_APP[id(app)] = {
-            route.path: ", ".join(sorted(route.methods))
+            route.path_format: ", ".join(sorted(route.methods))
             for route in app.routes
             if isinstance(route, HTTPRoute)
         }
