@@ -74,7 +74,9 @@ async def test_bodies_are_decoded_strictly(
     client: httpx.AsyncClient, people: dict[str, Person], field: str, value: object
 ) -> None:
     admin, researcher = people["admin"], people["researcher"]
-    response = await client.patch(f"/api/v1/users/{researcher.id}", json={field: value}, headers=admin.headers)
+    response = await client.patch(
+        f"/api/v1/users/{researcher.id}", json={field: value}, headers=admin.headers
+    )
     assert response.status_code == 400, response.text
     assert response.json()["type"].endswith("/validation")
     assert response.json()["errors"][0]["field"] == field
@@ -85,7 +87,9 @@ async def test_bodies_are_decoded_strictly(
 async def test_a_string_is_not_an_integer(client: httpx.AsyncClient, world: World) -> None:
     lead = world.people["lead"]
     body = {"title": "Intervjuguide", "phase": "topic", "estimated_minutes": "5"}
-    response = await client.post(f"/api/v1/projects/{world.project_id}/tasks", json=body, headers=lead.headers)
+    response = await client.post(
+        f"/api/v1/projects/{world.project_id}/tasks", json=body, headers=lead.headers
+    )
     assert response.status_code == 400
     assert response.json()["errors"] == [
         {"field": "estimated_minutes", "message": "Expected `int | null`, got `str`"}
@@ -105,7 +109,9 @@ async def test_email_addresses_must_be_deliverable_in_form(
 ) -> None:
     admin = people["admin"]
     created = await client.post(
-        "/api/v1/users", json={"email": email, "full_name": "Kari", "role": "researcher"}, headers=admin.headers
+        "/api/v1/users",
+        json={"email": email, "full_name": "Kari", "role": "researcher"},
+        headers=admin.headers,
     )
     assert created.status_code == 400, created.text
     assert created.json()["errors"][0]["field"] == "email"
@@ -130,7 +136,9 @@ async def test_only_the_bearer_scheme_is_accepted(client: httpx.AsyncClient) -> 
     for scheme in ("Basic", "Token", "JWT", "bearerx"):
         response = await client.get("/api/v1/auth/me", headers={"Authorization": f"{scheme} {token}"})
         assert response.status_code == 401, scheme
-    assert (await client.get("/api/v1/auth/me", headers={"Authorization": f"bearer {token}"})).status_code == 200
+    assert (
+        await client.get("/api/v1/auth/me", headers={"Authorization": f"bearer {token}"})
+    ).status_code == 200
 
 
 @pytest.mark.parametrize(

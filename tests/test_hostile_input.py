@@ -21,7 +21,12 @@ from tests.conftest import make_person
 
 ANSWERS = {200, 201, 204, 304, 400, 401, 403, 404, 409, 413, 415, 422}
 PARAM = re.compile(r"\{(\w+):(\w+)\}")
-EXAMPLE_PARAMS = {"uuid": lambda: str(uuid.uuid4()), "str": lambda: "topic", "int": lambda: "1", "path": lambda: "x"}
+EXAMPLE_PARAMS = {
+    "uuid": lambda: str(uuid.uuid4()),
+    "str": lambda: "topic",
+    "int": lambda: "1",
+    "path": lambda: "x",
+}
 NESTING = 200_000
 JSON = {"content-type": "application/json"}
 
@@ -83,7 +88,11 @@ CASES = {
     ),
     "control and bidi characters in text": Hostile(
         lambda m, u: {
-            "json": {"title": "a\u0000b\u202e\u0007", "summary": "\u2066x\u2069\r\n\u0000", "email": "a\u0000@b.no"}
+            "json": {
+                "title": "a\u0000b\u202e\u0007",
+                "summary": "\u2066x\u2069\r\n\u0000",
+                "email": "a\u0000@b.no",
+            }
         },
         body_routes_only=True,
     ),
@@ -123,7 +132,9 @@ def check(response: httpx.Response, what: str) -> None:
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
-async def test_hostile_input_never_breaks_a_route(client: httpx.AsyncClient, app: Litestar, case: str) -> None:
+async def test_hostile_input_never_breaks_a_route(
+    client: httpx.AsyncClient, app: Litestar, case: str
+) -> None:
     hostile = CASES[case]
     admin = await make_person(client, "admin")
     for method, url in routes(app, with_body=hostile.body_routes_only):
@@ -154,7 +165,9 @@ async def test_signed_in_hostile_bodies_are_refused_with_the_right_status(client
     assert plain.json()["type"].endswith("/unsupported-media-type")
 
 
-async def test_options_answers_204_with_every_method_of_the_path(client: httpx.AsyncClient, app: Litestar) -> None:
+async def test_options_answers_204_with_every_method_of_the_path(
+    client: httpx.AsyncClient, app: Litestar
+) -> None:
     for route in app.routes:
         if not isinstance(route, HTTPRoute):
             continue
