@@ -53,4 +53,7 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/health/live', timeout=4)"]
 
-CMD ["coresearch", "serve", "--host", "0.0.0.0", "--port", "8000"]
+# One worker process per CPU the container may use (`nproc`: the host's CPUs, or its --cpuset-cpus;
+# a --cpus quota is not seen), at most 64, unless COSEARCH_WORKERS names a number. `exec` makes
+# the server PID 1, so `docker stop` reaches it. See docs/operations.md, "Worker processes".
+CMD ["sh", "-c", "cpus=$(nproc); exec coresearch serve --host 0.0.0.0 --port 8000 --workers \"${COSEARCH_WORKERS:-$((cpus < 64 ? cpus : 64))}\""]

@@ -24,6 +24,7 @@ from bench.databases import raw_pool
 from coresearch.domain.accounts import tokens
 from coresearch.domain.accounts.tables import AuthToken
 from coresearch.domain.involvement import activities as service
+from coresearch.domain.involvement.schemas import ActivityFilters
 from coresearch.domain.involvement.tables import Activity
 from coresearch.domain.projects import access
 from coresearch.lib import db
@@ -56,7 +57,7 @@ def builder_page_with_participants(project_id: UUID) -> Select:
     as a `QueryString` column."""
     participants = QueryString(
         'ARRAY(SELECT ap."user" FROM activity_participants ap WHERE ap.activity = "activities"."id" '
-        'ORDER BY ap."user")'
+        'AND ap.confirmed ORDER BY ap."user")'
     ).as_alias("participant_ids")
     query = Activity.select(*Activity.all_columns(), participants).where(Activity.project == project_id)
     return query.order_by(Activity.occurred_on, Activity.id, ascending=False).limit(orm.LIMIT + 1)
@@ -100,7 +101,7 @@ async def breakdown(
         ids = [row["id"] for row in (await pool.fetch(page_sql, *page_args))[: orm.LIMIT]]
         principal_sql, member_sql = _raw_sql(tokens.PRINCIPAL_SQL), _raw_sql(access.MEMBER_ROLE_SQL)
         page = await service.list_activities(
-            principal=lead, project_id=project_id, limit=orm.LIMIT, cursor=None
+            principal=lead, project_id=project_id, filters=ActivityFilters(limit=orm.LIMIT)
         )
 
         async def decode_jwt() -> None:
@@ -155,7 +156,7 @@ async def breakdown(
             (
                 "list_activities service call (2 statements + conversion)",
                 lambda: service.list_activities(
-                    principal=lead, project_id=project_id, limit=orm.LIMIT, cursor=None
+                    principal=lead, project_id=project_id, filters=ActivityFilters(limit=orm.LIMIT)
                 ),
             ),
         ]

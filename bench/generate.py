@@ -24,6 +24,7 @@ from argon2 import PasswordHasher
 
 from bench import norwegian as no
 from bench.databases import ADMIN_URL, throwaway_database
+from bench.work import load_work
 from coresearch.domain.involvement.tables import ActivityKind
 from coresearch.domain.projects.tables import Level, Phase, PhaseStatus
 
@@ -41,6 +42,9 @@ LEVEL_WEIGHTS = [10, 30, 30, 20, 10]
 PHASES = [phase.value for phase in Phase]
 MINUTES = (30, 45, 60, 60, 90, 90, 120, 180, 240)
 PARTICIPANT_COUNTS = (1, 1, 2, 2, 2, 3)
+# Each project's first co-researcher is a regular: in this share of its activities and tasks, so
+# their own pages are full (50 items) at both scales and the benchmark compares like with like.
+REGULAR_SHARE = 0.75
 
 
 @dataclass
@@ -50,6 +54,7 @@ class Generated:
     project_ids: list[uuid.UUID]
     lead_ids: list[uuid.UUID]
     activity_counts: list[int]
+    crews: list[list[uuid.UUID]] = field(default_factory=list)  # co-researchers; the first is the regular
     rows: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -172,6 +177,9 @@ def _activities(
             activity_id = _uuid(rng)
             level = rng.choices(LEVELS, LEVEL_WEIGHTS)[0]
             minutes = rng.choice(MINUTES)
+            people = set(rng.sample(crew, min(len(crew), rng.choice(PARTICIPANT_COUNTS))))
+            if rng.random() < REGULAR_SHARE:
+                people.add(crew[0])
             activities.append(
                 (
                     activity_id,
@@ -190,8 +198,8 @@ def _activities(
                     created,
                 )
             )
-            for user in rng.sample(crew, min(len(crew), rng.choice(PARTICIPANT_COUNTS))):
-                participants.append((_uuid(rng), activity_id, user))
+            for user in sorted(people):
+                participants.append((_uuid(rng), activity_id, user, True, project_id, occurred))
             if len(activities) >= CHUNK:
                 yield activities, participants
                 activities, participants = [], []
@@ -243,8 +251,10 @@ ACTIVITY_COLUMNS = [
     "created_at",
     "updated_at",
 ]
-PARTICIPANT_COLUMNS = ["id", "activity", "user"]
+# Leads log the activities, so every participant is confirmed (only confirmed ones count).
+PARTICIPANT_COLUMNS = ["id", "activity", "user", "confirmed", "project", "occurred_on"]
 TABLES = ["users", "projects", "project_members", "project_phases", "activities", "activity_participants"]
+WORK_TABLES = ["tasks", "task_assignees", "meetings"]
 
 
 async def generate(
@@ -255,16 +265,19 @@ async def generate(
     activities: int = 200_000,
     active_projects: int | None = None,
     seed: int = SEED,
+    with_work: bool = False,
 ) -> Generated:
     """Fill the migrated, empty database at `dsn` and return the ids the benchmark needs.
 
-    Activities are spread evenly over the first `active_projects` projects (default: all).
+    Activities are spread evenly over the first `active_projects` projects (default: all); with
+    `with_work`, those projects also get as many tasks and half as many meetings (`bench.work`).
     Foreign-key triggers are off during the load (`session_replication_role = replica`): the
     generator makes consistent rows, and checking 600,000 references one by one would dominate.
     """
     rng = random.Random(seed)
     activity_rng = random.Random(seed * 7919 + activities)
     generated = Generated(project_ids=[], lead_ids=[], activity_counts=[])
+    generated.crews = []
     clock = _Clock(generated)
     password_hash = PasswordHasher().hash(PASSWORD)
     users = _users(rng, coresearchers, projects, password_hash)
@@ -273,6 +286,7 @@ async def generate(
     project_rows, topics = _projects(rng, projects, generated.lead_ids)
     generated.project_ids = [row[0] for row in project_rows]
     member_rows, crews = _members(rng, generated.project_ids, generated.lead_ids, coresearcher_ids)
+    generated.crews = crews
     phase_rows = _phases(rng, generated.project_ids)
     active = projects if active_projects is None else min(projects, active_projects)
     generated.activity_counts = _spread(activities, active) + [0] * (projects - active)
@@ -280,6 +294,17 @@ async def generate(
 
     connection = await asyncpg.connect(dsn)
     try:
+        # `confirmed` exists from migration 0009 on, the copies of project and day from 0013 on; an
+        # older tree loads without them.
+        present = {
+            row["column_name"]
+            for row in await connection.fetch(
+                "SELECT column_name FROM information_schema.columns "
+                "WHERE table_name = 'activity_participants'"
+            )
+        }
+        kept = [index for index, name in enumerate(PARTICIPANT_COLUMNS) if name in present]
+        participant_columns = [PARTICIPANT_COLUMNS[index] for index in kept]
         await connection.execute("SET session_replication_role = replica")
         async with connection.transaction():
             await connection.copy_records_to_table("users", records=users, columns=USER_COLUMNS)
@@ -307,13 +332,18 @@ async def generate(
                     "activities", records=activity_rows, columns=ACTIVITY_COLUMNS
                 )
                 await connection.copy_records_to_table(
-                    "activity_participants", records=participant_rows, columns=PARTICIPANT_COLUMNS
+                    "activity_participants",
+                    records=[tuple(row[index] for index in kept) for row in participant_rows],
+                    columns=participant_columns,
                 )
                 activity_total += len(activity_rows)
                 participant_total += len(participant_rows)
             clock.lap("activities + participants", activity_total)
             generated.rows["activity_participants"] = participant_total
-        await connection.execute(f"VACUUM (ANALYZE) {', '.join(TABLES)}")
+            if with_work:
+                await load_work(connection, random.Random(seed * 31 + activities), generated, clock)
+        tables = TABLES + (WORK_TABLES if with_work else [])
+        await connection.execute(f"VACUUM (ANALYZE) {', '.join(tables)}")
         clock.lap("vacuum analyze", 0)
     finally:
         await connection.close()

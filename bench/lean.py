@@ -28,7 +28,7 @@ from coresearch.domain.involvement.tables import ActivityKind
 from coresearch.domain.projects.access import has_oversight
 from coresearch.domain.projects.tables import Level, MemberRole, Phase
 from coresearch.lib.pagination import DEFAULT_LIMIT, Page, decode_cursor, encode_cursor
-from coresearch.lib.problems import BadRequest, NotFound
+from coresearch.lib.problems import NotFound
 
 LEAN_PATH = "/bench/lean/projects/{project_id:uuid}/activities"
 ACCESS = """
@@ -39,7 +39,8 @@ WHERE p.id = $1
 COLUMNS = """
 a.id, a.project, a.phase, a.kind, a.occurred_on, a.level, a.minutes, a.summary,
 a.hoped_to_influence, a.what_changed, a.why_it_matters, a.created_by, a.created_at, a.updated_at,
-ARRAY(SELECT ap."user" FROM activity_participants ap WHERE ap.activity = a.id ORDER BY ap."user")
+ARRAY(SELECT ap."user" FROM activity_participants ap WHERE ap.activity = a.id AND ap.confirmed
+      ORDER BY ap."user")
     AS participant_ids
 """
 ORDER = "ORDER BY a.occurred_on DESC, a.id DESC LIMIT $2"
@@ -100,15 +101,13 @@ async def lean_activities(
             raise NotFound("No such project")
         if access[0]["role"] == MemberRole.co_researcher.value and not has_oversight(principal):
             return await activities.list_activities(
-                principal=principal, project_id=project_id, limit=limit, cursor=cursor
+                principal=principal,
+                project_id=project_id,
+                filters=s.ActivityFilters(limit=limit, cursor=cursor),
             )
         if cursor:
-            position = decode_cursor(cursor)
-            try:
-                day = date.fromisoformat(position.sort_value)
-            except ValueError:
-                raise BadRequest("The cursor is not valid") from None
-            rows = await connection.fetch(NEXT_PAGE, project_id, limit + 1, day, position.id)
+            day, last_id = decode_cursor(cursor, date)
+            rows = await connection.fetch(NEXT_PAGE, project_id, limit + 1, day, last_id)
         else:
             rows = await connection.fetch(FIRST_PAGE, project_id, limit + 1)
     more = len(rows) > limit

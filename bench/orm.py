@@ -27,6 +27,7 @@ from bench.databases import raw_pool
 from coresearch.domain.accounts.schemas import Principal
 from coresearch.domain.accounts.tables import Role
 from coresearch.domain.involvement import activities as service
+from coresearch.domain.involvement.schemas import ActivityFilters
 from coresearch.domain.involvement.tables import Activity, ActivityParticipant
 from coresearch.lib import db
 from coresearch.lib.pagination import decode_cursor
@@ -40,8 +41,7 @@ def page_query(project_id: UUID, cursor: str | None) -> Query:
     row than the page, each activity with its sorted participants."""
     conditions = [QueryString("a.project = {}", project_id)]
     if cursor:
-        position = decode_cursor(cursor)
-        day, last_id = date.fromisoformat(position.sort_value), position.id
+        day, last_id = decode_cursor(cursor, date)
         conditions.append(
             QueryString("a.occurred_on <= {} AND (a.occurred_on < {} OR a.id < {})", day, day, last_id)
         )
@@ -113,7 +113,9 @@ async def check_mirror(lead: Principal, case: Case) -> list[str]:
     """Compare the mirror's SQL with what `list_activities` sends; return the differences."""
     with _capturing(db.current_engine()) as sent:
         await service.list_activities(
-            principal=lead, project_id=case.project_id, limit=LIMIT, cursor=case.cursor
+            principal=lead,
+            project_id=case.project_id,
+            filters=ActivityFilters(limit=LIMIT, cursor=case.cursor),
         )
     if case.page_sql in sent:
         return []

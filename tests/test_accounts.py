@@ -87,6 +87,7 @@ async def test_password_change_revokes_other_tokens_and_keeps_this_one(client: h
     await sign_in(client, person.email, new_password)
 
 
+@pytest.mark.validation_only
 @pytest.mark.parametrize("new_password", ["kort", "passwordpassword", "aaaaaaaaaaaaaaaa", "x" * 300])
 async def test_weak_passwords_are_refused(client: httpx.AsyncClient, new_password: str) -> None:
     person = await make_person(client, "researcher")
@@ -252,6 +253,7 @@ async def test_user_list_pages_are_stable_under_inserts(
     assert third["next_cursor"] is None
 
 
+@pytest.mark.validation_only
 @pytest.mark.parametrize("query", ["limit=0", "limit=201", "cursor=garbage"])
 async def test_bad_paging_is_a_400(client: httpx.AsyncClient, people: dict[str, Person], query: str) -> None:
     response = await client.get(f"/api/v1/users?{query}", headers=people["admin"].headers)
@@ -284,3 +286,19 @@ async def test_oversized_body_is_a_413_problem(client: httpx.AsyncClient) -> Non
     )
     assert response.status_code == 413
     assert response.headers["content-type"].startswith("application/problem+json")
+
+
+def test_production_passwords_use_argon2id_with_the_rfc_9106_low_memory_profile() -> None:
+    # The suite hashes with cheap parameters (conftest); production must keep the real cost.
+    from argon2 import Type, profiles
+
+    from tests.conftest import PRODUCTION_HASHER
+
+    profile = profiles.RFC_9106_LOW_MEMORY
+    assert PRODUCTION_HASHER.type is Type.ID
+    assert (PRODUCTION_HASHER.time_cost, PRODUCTION_HASHER.memory_cost, PRODUCTION_HASHER.parallelism) == (
+        profile.time_cost,
+        profile.memory_cost,
+        profile.parallelism,
+    )
+    assert PRODUCTION_HASHER.verify(PRODUCTION_HASHER.hash("Fjellvann-2026"), "Fjellvann-2026")

@@ -1,4 +1,4 @@
-"""The `coresearch` command, run as a real process."""
+"""The `coresearch` command: its commands in-process, `serve` as a real process."""
 
 from __future__ import annotations
 
@@ -7,30 +7,65 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
+from click.testing import CliRunner
 
 from tests.conftest import PG_ADMIN_URL, _admin_connection, _database_url
 
 COMMAND = str(Path(sys.executable).with_name("coresearch"))
 
 
-def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("COSEARCH_")}
-    return subprocess.run(
-        [COMMAND, *args],
-        env={**clean, **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=env.get("CWD"),
-    )
+@dataclass(frozen=True)
+class Outcome:
+    """What one command did: its exit code and what it printed."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run(env: dict[str, str], *args: str) -> Outcome:
+    """Run `coresearch ARGS` in this process, with only `env`'s COSEARCH_* settings and its CWD.
+
+    Starting a process costs seconds of imports per call; these tests check what the commands do,
+    not the process (the `serve` tests below start real processes). The command installs its own
+    database engine, so the session's engine is put back afterwards; inside an async test the
+    command runs in a thread of its own (it starts its own event loop) while the test waits.
+    """
+    outcome: list[Outcome] = []
+
+    def invoke() -> None:
+        from coresearch import cli
+        from coresearch.lib import db
+
+        saved_env, saved_cwd, engine = dict(os.environ), os.getcwd(), db.current_engine()
+        try:
+            for name in [name for name in os.environ if name.startswith("COSEARCH_")]:
+                del os.environ[name]
+            os.environ.update({k: v for k, v in env.items() if k != "CWD"})
+            os.chdir(env.get("CWD", saved_cwd))
+            result = CliRunner().invoke(cli.main, list(args), catch_exceptions=False)
+            outcome.append(Outcome(result.exit_code, result.stdout, result.stderr))
+        finally:
+            os.chdir(saved_cwd)
+            os.environ.clear()
+            os.environ.update(saved_env)
+            db.use_engine(engine)
+
+    thread = threading.Thread(target=invoke)
+    thread.start()
+    thread.join(timeout=120)
+    assert outcome, f"coresearch {' '.join(args)} did not finish"
+    return outcome[0]
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -127,6 +162,13 @@ def test_generate_key_prints_a_usable_data_key() -> None:
 
     result = run({}, "generate-key")
     assert len(decode_data_key(result.stdout.strip(), 1)) == 32
+
+
+def test_serve_takes_its_worker_count_from_cosearch_workers(tmp_path: Path) -> None:
+    result = run({"COSEARCH_WORKERS": "65", "CWD": str(tmp_path)}, "serve", "--port", str(_free_port()))
+
+    assert result.returncode == 2
+    assert "Invalid value for '--workers': 65 is not in the range 1<=x<=64" in result.stderr
 
 
 def _free_port() -> int:

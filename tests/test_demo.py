@@ -59,6 +59,14 @@ async def test_the_demo_holds_a_whole_project_and_a_second_load_changes_nothing(
     assert all(len(rows) == 3 for rows in attendance)
     assert any(not row["attended"] for rows in attendance for row in rows)
 
+    agreements = (await _get(client, f"/projects/{project_id}/agreements", lead))["items"]
+    assert [(a["status"], a["version"], a["accepted_version"]) for a in agreements] == [("active", 2, 2)]
+    agreement = await _get(client, f"/agreements/{agreements[0]['id']}", lead)
+    assert [v["version"] for v in agreement["versions"]] == [1, 2]
+    assert "Medforsker: Åse Bjørnstad" in agreement["accepted_text"]
+    assert "senest 7 dager" in agreement["versions"][0]["accepted_text"]
+    assert "senest 10 dager" in agreement["accepted_text"]
+
     logged = (await _get(client, f"/projects/{project_id}/activities", lead))["items"]
     assert 6 <= len(logged) <= 10
     assert len({a["phase"] for a in logged}) >= 5
@@ -66,15 +74,19 @@ async def test_the_demo_holds_a_whole_project_and_a_second_load_changes_nothing(
     assert len(with_impact) >= 3
     assert any("første 14 dagene hjemme" in a["what_changed"] for a in logged)
 
-    summary = await _get(client, f"/projects/{project_id}/evaluations/summary", lead)
-    assert summary["count"] >= 3 and not summary["suppressed"]
-    assert summary["questions"]["voice"]["mean"] is not None
+    rounds = (await _get(client, f"/projects/{project_id}/evaluation-rounds", lead))["items"]
+    assert [r["status"] for r in rounds] == ["open", "closed"]
+    summary = await _get(client, f"/evaluation-rounds/{rounds[1]['id']}/summary", lead)
+    assert summary["count"] == rounds[1]["answer_count"] >= 3
+    assert summary["questions"]["voice"]["mean"] is not None and summary["comments"]
 
     ase = await sign_in(client, ASE_EMAIL, passwords[ASE_EMAIL])
     own_tasks = (await _get(client, "/me/tasks", ase))["items"]
     assert "Lese sakspapirene før første analyseverksted" in {t["title"] for t in own_tasks}
     impact = (await _get(client, "/me/impact?only_with_change=true", ase))["items"]
     assert impact and all(entry["what_changed"] for entry in impact)
+    seen_by_ase = (await _get(client, f"/projects/{project_id}/evaluation-rounds", ase))["items"]
+    assert [r["answered"] for r in seen_by_ase] == [False, True]
 
 
 def test_the_command_prints_the_accounts_once_and_is_idempotent(tmp_path: Path) -> None:

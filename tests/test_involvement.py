@@ -1,15 +1,12 @@
-"""The involvement log, the caller's impact and anonymous evaluations: the contract, who sees
-what, filters, pagination, the audit trail and anonymity."""
+"""The involvement log and the caller's impact: the contract, who sees what, filters, pagination
+and the audit trail (evaluation rounds: test_evaluations.py; confirmation: test_participants.py)."""
 
 import uuid
 from datetime import UTC, date, datetime, timedelta
 
 import httpx
 import pytest
-from piccolo.columns import UUID, ForeignKey, Timestamp, Timestamptz
 
-from coresearch.domain.involvement.tables import Evaluation
-from coresearch.domain.projects.tables import Project
 from coresearch.lib import db
 from tests.conftest import Person, World, add_member, create_project, make_person
 
@@ -21,7 +18,6 @@ ACTIVITY = {
     "level": "collaborate",
     "minutes": 120,
 }
-SCORES = {"voice": 4, "contribute": 5, "agenda": 3, "change": 2}
 
 
 async def new_activity(
@@ -39,14 +35,6 @@ async def listed(client: httpx.AsyncClient, person: Person, project_id: str, **p
     )
     assert response.status_code == 200, response.text
     return [item["id"] for item in response.json()["items"]]
-
-
-async def evaluate(
-    client: httpx.AsyncClient, person: Person, project_id: str, **scores: int
-) -> httpx.Response:
-    return await client.post(
-        f"{API}/projects/{project_id}/evaluations", json={**SCORES, **scores}, headers=person.headers
-    )
 
 
 async def audit_rows(client: httpx.AsyncClient, world: World, **params: str) -> list[dict]:
@@ -106,7 +94,9 @@ async def test_a_co_researcher_logs_an_activity_they_took_part_in(
     co, researcher = world.people["co_researcher"], world.people["researcher"]
     activity = await new_activity(client, co, world.project_id, [co, researcher], kind="interview")
     assert activity["created_by"] == co.id
-    assert activity["participant_ids"] == sorted([co.id, researcher.id])
+    # Others a co-researcher names wait for staff to confirm them (test_participants.py).
+    assert activity["participant_ids"] == [co.id]
+    assert activity["pending_participant_ids"] == [researcher.id]
 
 
 async def test_a_co_researcher_cannot_log_an_activity_without_themselves(
@@ -178,10 +168,12 @@ async def test_outsiders_get_404_for_everything_in_the_project(
             await client.patch(
                 f"{API}/activities/{activity['id']}", json={"minutes": 5}, headers=person.headers
             ),
-            await evaluate(client, person, world.project_id),
-            await client.get(
-                f"{API}/projects/{world.project_id}/evaluations/summary", headers=person.headers
+            await client.post(
+                f"{API}/projects/{world.project_id}/evaluation-rounds",
+                json={"title": "Runde"},
+                headers=person.headers,
             ),
+            await client.get(f"{API}/projects/{world.project_id}/evaluation-rounds", headers=person.headers),
         ]
         assert [r.status_code for r in answers] == [404] * len(answers), persona
     missing = await client.get(f"{API}/activities/{uuid.uuid4()}", headers=lead.headers)
@@ -503,151 +495,3 @@ async def test_activity_changes_are_audited_with_actor_and_changed_fields(
         "summary": {"before": "Første utkast", "after": "Andre utkast"},
         "participant_ids": {"before": [co.id], "after": sorted([co.id, researcher.id])},
     }
-
-
-# --- evaluations --------------------------------------------------------------------------------
-
-
-INVALID_EVALUATIONS = [
-    ({"voice": 0}, "voice"),
-    ({"contribute": 6}, "contribute"),
-    ({"agenda": 2.5}, "agenda"),
-    ({"change": None}, "change"),
-    ({"comment": "x" * 2_001}, "comment"),
-    ({"submitted_by": "meg"}, "submitted_by"),
-]
-
-
-async def test_invalid_evaluations_are_refused_with_field_errors(
-    client: httpx.AsyncClient, world: World
-) -> None:
-    co = world.people["co_researcher"]
-    for fields, field in INVALID_EVALUATIONS:
-        response = await evaluate(client, co, world.project_id, **fields)
-        assert response.status_code == 400, (fields, response.text)
-        assert names_field(response, field), (fields, response.text)
-    missing = await client.post(
-        f"{API}/projects/{world.project_id}/evaluations",
-        json={"voice": 3, "contribute": 3, "agenda": 3},
-        headers=co.headers,
-    )
-    assert missing.status_code == 400 and names_field(missing, "change")
-    summary = await client.get(
-        f"{API}/projects/{world.project_id}/evaluations/summary", headers=world.people["lead"].headers
-    )
-    assert summary.json()["count"] == 0
-
-
-async def test_only_co_researcher_members_evaluate(client: httpx.AsyncClient, world: World) -> None:
-    for persona in ("lead", "researcher", "research_leader", "admin"):
-        response = await evaluate(client, world.people[persona], world.project_id)
-        assert response.status_code == 403, persona
-    receipt = await evaluate(client, world.people["co_researcher"], world.project_id)
-    assert receipt.status_code == 201
-    assert receipt.json() == {"project_id": world.project_id, "submitted_on": today().isoformat()}
-
-
-async def test_the_summary_shows_only_the_count_under_three_evaluations(
-    client: httpx.AsyncClient, world: World
-) -> None:
-    co, lead = world.people["co_researcher"], world.people["lead"]
-    url = f"{API}/projects/{world.project_id}/evaluations/summary"
-    empty = (await client.get(url, headers=lead.headers)).json()
-    assert empty["count"] == 0 and empty["suppressed"] is True
-    await evaluate(client, co, world.project_id, voice=1)
-    await evaluate(client, co, world.project_id, voice=5)
-
-    summary = (await client.get(url, headers=lead.headers)).json()
-    assert summary == {
-        "project_id": world.project_id,
-        "count": 2,
-        "suppressed": True,
-        "minimum_count": 3,
-        "questions": {q: {"mean": None, "distribution": None} for q in SCORES},
-    }
-    for persona in ("researcher", "co_researcher"):
-        assert (await client.get(url, headers=world.people[persona].headers)).status_code == 403
-
-
-async def test_the_summary_shows_means_and_distributions_from_three_evaluations(
-    client: httpx.AsyncClient, world: World
-) -> None:
-    co = world.people["co_researcher"]
-    for voice, change in ((5, 1), (4, 2), (4, 2)):
-        assert (await evaluate(client, co, world.project_id, voice=voice, change=change)).status_code == 201
-    for persona in ("lead", "research_leader", "admin"):
-        response = await client.get(
-            f"{API}/projects/{world.project_id}/evaluations/summary", headers=world.people[persona].headers
-        )
-        assert response.status_code == 200, persona
-    summary = response.json()
-    assert summary["count"] == 3 and summary["suppressed"] is False
-    questions = summary["questions"]
-    assert questions["voice"] == {"mean": 4.33, "distribution": {"1": 0, "2": 0, "3": 0, "4": 2, "5": 1}}
-    assert questions["change"] == {"mean": 1.67, "distribution": {"1": 1, "2": 2, "3": 0, "4": 0, "5": 0}}
-    assert questions["contribute"]["mean"] == 5.0 and questions["agenda"]["mean"] == 3.0
-
-
-async def test_evaluations_cannot_be_traced_to_who_gave_them(client: httpx.AsyncClient, world: World) -> None:
-    lead, co = world.people["lead"], world.people["co_researcher"]
-    second = await make_person(client, "co_researcher", "Andre medforsker")
-    await add_member(client, lead, world.project_id, second, "co_researcher")
-    await new_activity(client, lead, world.project_id, [co, second])
-    mine = {"voice": 1, "contribute": 2, "agenda": 1, "change": 2}
-    theirs = {"voice": 5, "contribute": 4, "agenda": 5, "change": 4}
-    receipts = [
-        await evaluate(client, co, world.project_id, **mine),
-        await evaluate(client, second, world.project_id, **theirs),
-        await evaluate(client, co, world.project_id, **mine, comment="Jeg ble hørt – «endelig»"),
-    ]
-    assert [set(r.json()) for r in receipts] == [{"project_id", "submitted_on"}] * 3
-
-    evaluation_ids = [str(row["id"]) for row in await Evaluation.select(Evaluation.id)]
-    assert len(evaluation_ids) == 3
-    project_rows = await audit_rows(client, world, entity="project", entity_id=world.project_id)
-    submissions = [row for row in project_rows if row["action"] == "evaluation.submit"]
-    # Accountable (who submitted for which project), newest first, but nothing about what.
-    assert [(row["actor_id"], row["entity_id"], row["changes"]) for row in submissions] == [
-        (co.id, world.project_id, {}),
-        (second.id, world.project_id, {}),
-        (co.id, world.project_id, {}),
-    ]
-    responses = [
-        *receipts,
-        await client.get(f"{API}/audit", params={"limit": 200}, headers=world.people["admin"].headers),
-        await client.get(f"{API}/projects/{world.project_id}/evaluations/summary", headers=lead.headers),
-        await client.get(f"{API}/projects/{world.project_id}/activities", headers=lead.headers),
-        await client.get(f"{API}/me/impact", headers=co.headers),
-        await client.get(f"{API}/me/impact", headers=second.headers),
-    ]
-    for response in responses:
-        assert response.status_code in (200, 201)
-        assert not any(evaluation_id in response.text for evaluation_id in evaluation_ids)
-        assert "endelig" not in response.text
-    summary = responses[len(receipts) + 1].json()
-    assert summary["count"] == 3
-    assert summary["questions"]["voice"] == {
-        "mean": 2.33,
-        "distribution": {"1": 2, "2": 0, "3": 0, "4": 0, "5": 1},
-    }
-
-
-async def test_the_evaluations_table_has_no_column_that_could_name_a_person() -> None:
-    columns = Evaluation._meta.columns
-    references = {
-        c._meta.name: c._foreign_key_meta.resolved_references for c in Evaluation._meta.foreign_key_columns
-    }
-    assert references == {"project": Project}
-    assert {c._meta.name for c in columns} == {
-        "id",
-        "project",
-        "submitted_on",
-        "voice",
-        "contribute",
-        "agenda",
-        "change",
-        "comment",
-    }
-    # Only the primary key and the project are ids; only a date (no time of day) is kept.
-    assert [c._meta.name for c in columns if isinstance(c, UUID | ForeignKey)] == ["id", "project"]
-    assert not any(isinstance(c, Timestamp | Timestamptz) for c in columns)

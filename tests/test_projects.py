@@ -73,6 +73,7 @@ async def test_project_pages_are_stable_under_inserts(client: httpx.AsyncClient,
     assert rest["next_cursor"] is None
 
 
+@pytest.mark.validation_only
 @pytest.mark.parametrize(
     ("body", "field"),
     [

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from coresearch.settings import SettingsError, load_settings, new_data_key
+from coresearch.settings import SettingsError, decode_data_key, load_settings, new_data_key
 
 PG = "postgresql://postgres@127.0.0.1:5432/coresearch"
 SECRET = "s" * 40
@@ -27,6 +27,19 @@ def test_embedded_default_generates_secrets_once_with_private_mode(tmp_path: Pat
     assert first.database_url == f"sqlite:///{tmp_path / 'coresearch.db'}"
     assert first.secret_key == second.secret_key and first.data_keys == second.data_keys
     assert (tmp_path / "secrets.env").stat().st_mode & 0o777 == 0o600
+
+
+def test_embedded_secrets_file_is_read_as_written_and_the_environment_wins(tmp_path: Path) -> None:
+    key, secret = new_data_key(), "k$HOME" + "k" * 40
+    (tmp_path / "secrets.env").write_text(
+        f"# kept by the operator\nCOSEARCH_SECRET_KEY={secret}\nCOSEARCH_DATA_KEYS={key}\n"
+    )
+
+    from_file = load_settings({"COSEARCH_DATA_DIR": str(tmp_path)})
+    overridden = load_settings({"COSEARCH_DATA_DIR": str(tmp_path), "COSEARCH_SECRET_KEY": "e" * 40})
+
+    assert from_file.secret_key == secret and from_file.data_keys == (decode_data_key(key, 1),)
+    assert overridden.secret_key == "e" * 40 and overridden.data_keys == from_file.data_keys
 
 
 def test_postgres_requires_secret_key() -> None:

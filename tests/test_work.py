@@ -69,6 +69,7 @@ async def test_norwegian_text_survives_the_round_trip(client: httpx.AsyncClient,
     assert (got_meeting["location"], got_meeting["agenda"]) == ("Møterom Æsøy", text)
 
 
+@pytest.mark.validation_only
 @pytest.mark.parametrize(
     ("fields", "field"),
     [
@@ -290,6 +291,7 @@ async def test_meeting_times_are_stored_in_utc_and_listed_in_order(
     assert (await client.get(f"{API}/meetings/{late['id']}", headers=co.headers)).json() == moved.json()
 
 
+@pytest.mark.validation_only
 @pytest.mark.parametrize(
     ("fields", "status", "field"),
     [
@@ -434,8 +436,9 @@ async def test_changes_are_audited_with_actor_and_changed_fields(
     assert by_lead["changes"] == {"assignee_ids": {"before": [co.id], "after": []}}
     created, attended = await audit("meeting")
     assert created["changes"]["starts_at"]["after"].startswith("2026-03-02T09:00:00")
-    assert attended["action"] == f"meeting.attendance:{co.id}" and attended["entity_id"] == meeting["id"]
+    assert attended["action"] == "meeting.attendance" and attended["entity_id"] == meeting["id"]
     assert attended["changes"] == {
         "attended": {"before": None, "after": True},
         "mode": {"before": None, "after": "remote"},
+        "user_id": {"before": None, "after": co.id},
     }

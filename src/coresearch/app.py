@@ -25,7 +25,9 @@ from litestar.static_files import create_static_files_router
 from coresearch import __version__
 from coresearch.domain.accounts.controllers import AuthController, UsersController
 from coresearch.domain.accounts.tokens import PUBLIC_PATHS, jwt_auth
+from coresearch.domain.agreements import controllers as agreements_controllers
 from coresearch.domain.audit.controllers import AuditController
+from coresearch.domain.coresearchers import controllers as coresearchers_controllers
 from coresearch.domain.documents import controllers as documents_controllers
 from coresearch.domain.documents.repair import retry_pending_deletions_forever
 from coresearch.domain.involvement import controllers as involvement_controllers
@@ -92,7 +94,9 @@ def api_route_handlers() -> list[Any]:
         ProjectsController,
         *work_controllers.ROUTE_HANDLERS,
         *involvement_controllers.ROUTE_HANDLERS,
+        *agreements_controllers.ROUTE_HANDLERS,
         *documents_controllers.ROUTE_HANDLERS,
+        *coresearchers_controllers.ROUTE_HANDLERS,
     ]
 
 

@@ -1,4 +1,4 @@
-"""The `coresearch` command: serve, migrate, create users, check storage, make keys."""
+"""The `coresearch` command: serve, migrate, create users, check storage, make and rotate keys."""
 
 from __future__ import annotations
 
@@ -91,7 +91,14 @@ def main() -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    envvar="COSEARCH_WORKERS",
+    type=click.IntRange(1, 64),
+    help="Worker processes (or COSEARCH_WORKERS). The container image defaults to one per CPU.",
+)
 @click.option(
     "--migrate/--no-migrate",
     default=None,
@@ -294,6 +301,61 @@ def _print_repair(result: RepairResult) -> None:
 def generate_key() -> None:
     """Print a new field-encryption key for COSEARCH_DATA_KEYS."""
     click.echo(new_data_key())
+
+
+@main.command("rotate-keys")
+@click.option(
+    "--batch-size",
+    default=200,
+    show_default=True,
+    type=click.IntRange(1, 10_000),
+    help="Rows per transaction.",
+)
+def rotate_keys(batch_size: int) -> None:
+    """Re-encrypt every protected field under the newest key in COSEARCH_DATA_KEYS.
+
+    \b
+    To replace a key:
+      1. put a new key (coresearch generate-key) first in COSEARCH_DATA_KEYS, keeping the old
+         ones after it, and restart the service;
+      2. run this command (safe while the service runs; rerun it after an interruption: it
+         continues where it stopped);
+      3. when it reports every row current, remove the old key and restart.
+    Exit code 0: done; 1: a value is under a key that is not configured; 3: database unusable.
+    """
+    from coresearch.domain.coresearchers.rotation import rotate_keys as rotate
+    from coresearch.lib import db
+    from coresearch.lib.crypto import KeyMissing, keyring_for
+
+    settings = _settings()
+    keyring = keyring_for(settings.data_keys)
+
+    async def work() -> Any:
+        if await db.pending_migrations():
+            click.echo(
+                "database error: the database has pending migrations; run `coresearch migrate`", err=True
+            )
+            sys.exit(3)
+        return await rotate(keyring=keyring, batch_size=batch_size)
+
+    try:
+        report = _with_database(settings, work)
+    except KeyMissing as exc:
+        click.echo(
+            f"error: some values are encrypted under data key {exc.key_id}, which COSEARCH_DATA_KEYS "
+            "does not hold; add that key back (after the newest) and run again. Batches finished "
+            "before this one are already re-encrypted.",
+            err=True,
+        )
+        sys.exit(1)
+    except db.DatabaseUnavailable as exc:
+        click.echo(f"database error: {exc}", err=True)
+        sys.exit(3)
+    click.echo(
+        f"Checked {report.rows_checked} rows: {report.re_encrypted} re-encrypted under key "
+        f"{report.key_id}, {report.already_current} already current."
+    )
+    click.echo(f"Every protected value is under key {report.key_id}; older keys can be removed.")
 
 
 @main.command()

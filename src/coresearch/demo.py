@@ -1,7 +1,7 @@
 """`coresearch demo`: a small, realistic Norwegian demo project, built through the service layer.
 
 Everything is done by the person who would do it for real (the lead registers the project and
-plans it, each co-researcher submits their own evaluation), in one transaction: a load that fails
+plans it and runs an evaluation round, each co-researcher answers it), in one transaction: a load that fails
 leaves nothing behind. Dates are counted from today, so the project always looks current. The
 lead's e-mail marks the demo as loaded; loading it again changes nothing.
 """
@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from coresearch.domain.accounts import service as accounts
 from coresearch.domain.accounts.schemas import Principal
 from coresearch.domain.accounts.tables import Role
+from coresearch.domain.agreements import lifecycle as agreement_moves
+from coresearch.domain.agreements import schemas as agreements_schemas
+from coresearch.domain.agreements import service as agreements
 from coresearch.domain.involvement import activities, evaluations
 from coresearch.domain.involvement import schemas as involvement
 from coresearch.domain.involvement.tables import ActivityKind
@@ -26,6 +29,7 @@ from coresearch.domain.projects.tables import Level, MemberRole, Phase, PhaseSta
 from coresearch.domain.work import meetings, tasks
 from coresearch.domain.work import schemas as work
 from coresearch.domain.work.tables import AttendanceMode, TaskStatus
+from coresearch.lib import records
 from coresearch.lib.db import transaction
 from coresearch.settings import Settings
 
@@ -192,7 +196,7 @@ async def _already_loaded(lead_row: dict) -> DemoResult:
         role=Role(lead_row["role"]),
         token_id=NO_TOKEN,
     )
-    page = await projects.list_projects(principal=lead, limit=200, cursor=None)
+    page = await projects.list_projects(principal=lead, filters=projects_schemas.ProjectFilters(limit=200))
     project_id = next((p.id for p in page.items if p.title == TITLE), None)
     return DemoResult(
         created=False,
@@ -203,7 +207,7 @@ async def _already_loaded(lead_row: dict) -> DemoResult:
 
 
 async def _load() -> DemoResult:
-    today = datetime.now(UTC).date()
+    today = records.today()
     people: dict[str, Principal] = {}
     created: list[DemoAccount] = []
     for person in PEOPLE:
@@ -250,9 +254,10 @@ async def _load() -> DemoResult:
         data=projects_schemas.ProjectUpdate(status=ProjectStatus.active),
     )
     await _add_meetings(lead, project.id, people, today)
+    await _add_agreement(lead, project.id, people, today)
     await _add_tasks(lead, project.id, people, today)
     await _add_activities(lead, project.id, people, today)
-    await _add_evaluations(project.id, people)
+    await _add_evaluations(lead, project.id, people, today)
     return DemoResult(created=True, project_id=project.id, project_title=TITLE, accounts=created)
 
 
@@ -315,6 +320,46 @@ async def _add_meetings(lead: Principal, project_id: UUID, people: dict[str, Pri
                 user_id=people[key].id,
                 data=work.AttendancePut(attended=mode is not None, mode=mode),
             )
+
+
+async def _add_agreement(
+    lead: Principal, project_id: UUID, people: dict[str, Principal], today: date
+) -> None:
+    """Åse's agreement: accepted, then changed (papers ten days ahead) and accepted again."""
+    ase = people["ase"]
+    data = agreements_schemas.AgreementCreate(
+        coresearcher_id=ase.id,
+        contact_person_id=people["researcher"].id,
+        role_title="Medforsker og intervjuer",
+        mandate=(
+            "Være med på å velge forskningsspørsmål, utforme intervjuguiden og tolke funnene, og "
+            "gjennomføre bruker-spør-bruker-intervjuer sammen med en forsker."
+        ),
+        phases=[Phase.topic, Phase.design, Phase.data_collection, Phase.analysis],
+        starts_on=today - timedelta(days=290),
+        ends_on=today + timedelta(days=800),
+        expected_hours=60,
+        pay_terms=(
+            "Honorar etter helseforetakets sats per time, rundet til nærmeste halve time; minst én "
+            "time for møter med oppmøte. Reise dekkes etter billigste reisemåte, og tapt "
+            "arbeidsinntekt mot dokumentasjon."
+        ),
+        papers_days_ahead=7,
+        meeting_terms=(
+            "Møtene holdes på dagtid i Møterom Tyrifjord, med mulighet for å delta på Teams. Møtene "
+            "varer høyst tre timer, med pause minst hver time."
+        ),
+    )
+    agreement = await agreements.create_agreement(principal=lead, project_id=project_id, data=data)
+    step = agreements_schemas.AgreementStep()
+    await agreement_moves.send_agreement(principal=lead, agreement_id=agreement.id, data=step)
+    await agreement_moves.accept_agreement(principal=ase, agreement_id=agreement.id, data=step)
+    await agreements.update_agreement(
+        principal=lead,
+        agreement_id=agreement.id,
+        data=agreements_schemas.AgreementUpdate(papers_days_ahead=10),
+    )
+    await agreement_moves.accept_agreement(principal=ase, agreement_id=agreement.id, data=step)
 
 
 # (due in days, assignees, status, the task as created)
@@ -525,15 +570,31 @@ EVALUATIONS = {
 }
 
 
-async def _add_evaluations(project_id: UUID, people: dict[str, Principal]) -> None:
+async def _add_evaluations(
+    lead: Principal, project_id: UUID, people: dict[str, Principal], today: date
+) -> None:
+    """A closed round every co-researcher answered (its results are shown) and a new open one."""
+    spring = await evaluations.open_round(
+        principal=lead,
+        project_id=project_id,
+        data=involvement.EvaluationRoundCreate(title="Evaluering etter analyseverkstedene"),
+    )
     for key, (voice, contribute, agenda, change, comment) in EVALUATIONS.items():
-        await evaluations.submit_evaluation(
+        await evaluations.answer_round(
             principal=people[key],
-            project_id=project_id,
-            data=involvement.EvaluationCreate(
+            round_id=spring.id,
+            data=involvement.EvaluationAnswerCreate(
                 voice=voice, contribute=contribute, agenda=agenda, change=change, comment=comment
             ),
         )
+    await evaluations.close_round(principal=lead, round_id=spring.id)
+    await evaluations.open_round(
+        principal=lead,
+        project_id=project_id,
+        data=involvement.EvaluationRoundCreate(
+            title="Evaluering etter formidlingsmøtet", closes_on=today + timedelta(days=21)
+        ),
+    )
 
 
 def render(result: DemoResult) -> str:

@@ -2,28 +2,22 @@
 
 from pathlib import Path
 
-from piccolo.conf.apps import AppConfig
+from piccolo.conf.apps import AppConfig, table_finder
 
-from coresearch.domain.accounts import tables as accounts_tables
-from coresearch.domain.audit import tables as audit_tables
-from coresearch.domain.documents import tables as documents_tables
-from coresearch.domain.involvement import tables as involvement_tables
-from coresearch.domain.projects import tables as projects_tables
-from coresearch.domain.work import tables as work_tables
+from coresearch import domain
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+# Every area's `tables.py`, found on disk: a new area's tables register without a list to edit.
+TABLE_MODULES = sorted(
+    f"{domain.__name__}.{area.name}.tables"
+    for area in Path(domain.__file__).parent.iterdir()
+    if (area / "tables.py").is_file()
+)
 
 APP_CONFIG = AppConfig(
     app_name="coresearch",
     migrations_folder_path=str(MIGRATIONS_DIR),
-    table_classes=[
-        *accounts_tables.TABLES,
-        *audit_tables.TABLES,
-        *projects_tables.TABLES,
-        *work_tables.TABLES,
-        *involvement_tables.TABLES,
-        *documents_tables.TABLES,
-    ],
+    table_classes=table_finder(modules=TABLE_MODULES, exclude_imported=True),
     migration_dependencies=[],
     commands=[],
 )

@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import msgspec
+from dotenv import dotenv_values
 
 logger = logging.getLogger(__name__)
 
@@ -149,12 +150,8 @@ def _embedded_secrets(data_dir: Path) -> dict[str, str]:
             "(losing it makes encrypted fields unreadable).",
             path,
         )
-    values: dict[str, str] = {}
-    for line in path.read_text().splitlines():
-        if "=" in line and not line.lstrip().startswith("#"):
-            key, _, value = line.partition("=")
-            values[key.strip()] = value.strip()
-    return values
+    # No interpolation: a `$` in a key is part of the key.
+    return {key: value for key, value in dotenv_values(path, interpolate=False).items() if value is not None}
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:

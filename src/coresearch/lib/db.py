@@ -131,22 +131,6 @@ async def apply_migrations() -> None:
         raise MigrationFailed(result.message or "a migration failed")
 
 
-async def empty_all_tables() -> None:
-    """Delete every row of every app table (tests and demo resets only; never migrations)."""
-    from piccolo.apps.migrations.tables import Migration
-    from piccolo.conf.apps import Finder
-    from piccolo.table import sort_table_classes
-
-    tables = [t for t in sort_table_classes(Finder().get_table_classes()) if t is not Migration]
-    engine = current_engine()
-    if isinstance(engine, PostgresEngine):
-        names = ", ".join(f'"{t._meta.tablename}"' for t in tables)
-        await engine.run_ddl(f"TRUNCATE {names} CASCADE")
-        return
-    for table in reversed(tables):
-        await table.delete(force=True)
-
-
 def transaction() -> Any:
     """Open a transaction on the engine in use: `async with transaction(): ...`."""
     return current_engine().transaction()

@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, Request, get, patch, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from coresearch.domain.accounts import schemas as s
 from coresearch.domain.accounts import service
 from coresearch.domain.accounts.guards import admin_only
-from coresearch.domain.accounts.tables import Role
 from coresearch.lib.openapi import problem_responses
-from coresearch.lib.pagination import DEFAULT_LIMIT, Page
+from coresearch.lib.pagination import Page, provide_filters
 from coresearch.settings import Settings
-
-Limit = Annotated[int, QueryParameter(ge=1, le=200)]
 
 
 class AuthController(Controller):
@@ -90,15 +86,10 @@ class UsersController(Controller):
         """Create a user; without a password the answer carries a one-time invite token."""
         return await service.create_user(actor=service.actor_of(request.user), data=data)
 
-    @get("/", operation_id="users_list")
-    async def list_users(
-        self,
-        limit: Limit = DEFAULT_LIMIT,
-        cursor: FromQuery[str | None] = None,
-        role: FromQuery[Role | None] = None,
-    ) -> Page[s.User]:
+    @get("/", operation_id="users_list", dependencies=provide_filters(s.UserFilters))
+    async def list_users(self, filters: NamedDependency[s.UserFilters]) -> Page[s.User]:
         """List users in creation order."""
-        return await service.list_users(limit=limit, cursor=cursor, role=role)
+        return await service.list_users(filters=filters)
 
     @get("/{user_id:uuid}", operation_id="users_get")
     async def get_user(self, user_id: FromPath[UUID]) -> s.User:

@@ -7,8 +7,10 @@ from typing import Annotated
 from uuid import UUID
 
 import msgspec
+from litestar.params import FromQuery
 
 from coresearch.domain.accounts.tables import Role
+from coresearch.lib.pagination import Paging
 from coresearch.lib.text import EmailAddress, SingleLine
 
 Email = Annotated[EmailAddress, msgspec.Meta(min_length=3, max_length=320)]
@@ -91,3 +93,9 @@ class UserUpdate(msgspec.Struct, forbid_unknown_fields=True):
     full_name: FullName | msgspec.UnsetType = msgspec.UNSET
     role: Role | msgspec.UnsetType = msgspec.UNSET
     is_active: bool | msgspec.UnsetType = msgspec.UNSET
+
+
+class UserFilters(Paging, frozen=True, kw_only=True):
+    """`GET /users`: by global role."""
+
+    role: FromQuery[Role | None] = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -18,9 +18,10 @@ from coresearch.domain.audit import service as audit
 from coresearch.domain.audit.service import SYSTEM, Actor
 from coresearch.lib.db import transaction
 from coresearch.lib.emails import email_problem
-from coresearch.lib.pagination import Page, check_limit, decode_datetime_cursor, page_of
+from coresearch.lib.pagination import Page, check_limit, keyset, page_of
 from coresearch.lib.passwords import hash_password, password_problems, verify_password
 from coresearch.lib.problems import Conflict, Invalid, NotFound, Unauthorized, Unprocessable
+from coresearch.lib.records import locked, now, set_fields
 from coresearch.settings import Settings
 
 INVITE_LIFETIME = timedelta(days=7)
@@ -41,26 +42,13 @@ def valid_email(email: str) -> str:
     return normalise_email(email)
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 def _snapshot(row: dict[str, Any]) -> dict[str, Any]:
     return {field: row.get(field) for field in AUDITED_FIELDS}
 
 
 def to_schema(row: dict[str, Any]) -> s.User:
     """Convert a user row to its API shape."""
-    return s.User(
-        id=row["id"],
-        email=row["email"],
-        full_name=row["full_name"],
-        role=Role(row["role"]),
-        is_active=row["is_active"],
-        has_password=row["password_hash"] is not None,
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-    )
+    return msgspec.convert({**row, "has_password": row["password_hash"] is not None}, s.User)
 
 
 def _check_password(password: str, field: str = "password") -> None:
@@ -99,15 +87,15 @@ async def create_user(*, actor: Actor, data: s.UserCreate) -> s.UserCreated:
     async with transaction():
         if await User.exists().where(User.email == email):
             raise Conflict("A user with this e-mail already exists")
-        now = _now()
+        moment = now()
         user = User(
             email=email,
             full_name=data.full_name.strip(),
             role=data.role.value,
             password_hash=password_hash,
-            password_changed_at=now if password_hash else None,
-            created_at=now,
-            updated_at=now,
+            password_changed_at=moment if password_hash else None,
+            created_at=moment,
+            updated_at=moment,
         )
         await user.save()
         row = user.to_dict()
@@ -116,7 +104,7 @@ async def create_user(*, actor: Actor, data: s.UserCreate) -> s.UserCreated:
         )
         expires_at = None
         if invite_token is not None:
-            expires_at = now + INVITE_LIFETIME
+            expires_at = moment + INVITE_LIFETIME
             await Invite.insert(
                 Invite(user=user.id, token_hash=_hash_invite(invite_token), expires_at=expires_at)
             )
@@ -127,17 +115,15 @@ async def create_user(*, actor: Actor, data: s.UserCreate) -> s.UserCreated:
     )
 
 
-async def list_users(*, limit: int, cursor: str | None, role: Role | None = None) -> Page[s.User]:
+async def list_users(*, filters: s.UserFilters) -> Page[s.User]:
     """Return users in creation order."""
-    check_limit(limit)
-    query = User.select().order_by(User.created_at, User.id)
-    if role is not None:
-        query = query.where(User.role == role.value)
-    if cursor:
-        at, last_id = decode_datetime_cursor(cursor)
-        query = query.where((User.created_at > at) | ((User.created_at == at) & (User.id > last_id)))
-    rows = await query.limit(limit + 1)
-    return page_of(rows, limit, sort_key="created_at", convert=to_schema)
+    check_limit(filters.limit)
+    query = User.select()
+    if filters.role is not None:
+        query = query.where(User.role == filters.role.value)
+    query = keyset(query, filters.cursor, sort=User.created_at, sort_type=datetime, id_column=User.id)
+    rows = await query.limit(filters.limit + 1)
+    return page_of(rows, filters.limit, sort_key="created_at", convert=to_schema)
 
 
 async def _other_active_admins(user_id: UUID) -> int:
@@ -148,44 +134,35 @@ async def _other_active_admins(user_id: UUID) -> int:
 
 async def update_user(*, actor: Actor, user_id: UUID, data: s.UserUpdate) -> s.User:
     """Apply a partial update; deactivating a user revokes their tokens."""
-    changes: dict[Any, Any] = {}
+    changes = set_fields(data)
+    if "email" in changes:
+        changes["email"] = valid_email(changes["email"])
+    if "full_name" in changes:
+        changes["full_name"] = changes["full_name"].strip()
     async with transaction():
-        row = await User.select().where(User.id == user_id).first()
+        row = await locked(User.select().where(User.id == user_id)).first()
         if row is None:
             raise NotFound("No such user")
-        if data.email is not msgspec.UNSET:
-            email = valid_email(data.email)
-            if email != row["email"] and await User.exists().where(User.email == email):
-                raise Conflict("A user with this e-mail already exists")
-            changes[User.email] = email
-        if data.full_name is not msgspec.UNSET:
-            changes[User.full_name] = data.full_name.strip()
-        if data.role is not msgspec.UNSET:
-            changes[User.role] = data.role.value
-        if data.is_active is not msgspec.UNSET:
-            changes[User.is_active] = data.is_active
+        email = changes.get("email", row["email"])
+        if email != row["email"] and await User.exists().where(User.email == email):
+            raise Conflict("A user with this e-mail already exists")
         loses_admin = row["role"] == Role.admin.value and (
-            changes.get(User.role, Role.admin.value) != Role.admin.value
-            or changes.get(User.is_active, True) is False
+            changes.get("role", Role.admin.value) != Role.admin.value or changes.get("is_active") is False
         )
         if loses_admin and await _other_active_admins(user_id) == 0:
             raise Conflict("This is the last active admin; make another admin first")
-        if changes:
-            changes[User.updated_at] = _now()
-            await User.update(changes).where(User.id == user_id)
-            after = await User.select().where(User.id == user_id).first()
-            await audit.record(
-                actor=actor,
-                action="user.update",
-                entity="user",
-                entity_id=user_id,
-                before=_snapshot(row),
-                after=_snapshot(after),
-            )
-            if changes.get(User.is_active) is False:
-                await revoke_tokens(user_id=user_id)
-            row = after
-    return to_schema(row)
+        after = await audit.update_audited(
+            User,
+            before=row,
+            changes=changes,
+            actor=actor,
+            action="user.update",
+            entity="user",
+            fields=AUDITED_FIELDS,
+        )
+        if row["is_active"] and not after["is_active"]:
+            await revoke_tokens(user_id=user_id)
+    return to_schema(after)
 
 
 async def login(*, email: str, password: str, client_address: str, settings: Settings) -> s.TokenResponse:
@@ -214,7 +191,7 @@ async def logout(*, principal: s.Principal) -> None:
     from coresearch.domain.accounts.tables import AuthToken
 
     async with transaction():
-        await AuthToken.update({AuthToken.revoked_at: _now()}).where(AuthToken.id == principal.token_id)
+        await AuthToken.update({AuthToken.revoked_at: now()}).where(AuthToken.id == principal.token_id)
         await audit.record(
             actor=actor_of(principal), action="auth.logout", entity="user", entity_id=principal.id
         )
@@ -231,9 +208,9 @@ async def change_password(*, principal: s.Principal, data: s.PasswordChange) -> 
     _check_password(data.new_password, "new_password")
     new_hash = await hash_password(data.new_password)
     async with transaction():
-        now = _now()
+        moment = now()
         await User.update(
-            {User.password_hash: new_hash, User.password_changed_at: now, User.updated_at: now}
+            {User.password_hash: new_hash, User.password_changed_at: moment, User.updated_at: moment}
         ).where(User.id == principal.id)
         await revoke_tokens(user_id=principal.id, keep=principal.token_id)
         await audit.record(
@@ -256,7 +233,7 @@ async def accept_invite(*, data: s.InviteAcceptance) -> None:
             .where(
                 (Invite.token_hash == _hash_invite(data.token))
                 & Invite.used_at.is_null()
-                & (Invite.expires_at > _now())
+                & (Invite.expires_at > now())
             )
             .first()
         )
@@ -265,10 +242,10 @@ async def accept_invite(*, data: s.InviteAcceptance) -> None:
                 "The invite is not valid: unknown, already used or expired",
                 errors=[{"field": "token", "message": "not valid"}],
             )
-        now = _now()
-        await Invite.update({Invite.used_at: now}).where(Invite.id == invite["id"])
+        moment = now()
+        await Invite.update({Invite.used_at: moment}).where(Invite.id == invite["id"])
         await User.update(
-            {User.password_hash: new_hash, User.password_changed_at: now, User.updated_at: now}
+            {User.password_hash: new_hash, User.password_changed_at: moment, User.updated_at: moment}
         ).where(User.id == invite["user"])
         user_row = await User.select(User.role).where(User.id == invite["user"]).first()
         await audit.record(

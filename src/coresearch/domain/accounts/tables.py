@@ -59,6 +59,3 @@ class LoginThrottle(Table, tablename="login_throttle"):
     failures = Integer(default=0)
     window_started_at = Timestamptz(default=TimestamptzNow())
     locked_until = Timestamptz(null=True, default=None)
-
-
-TABLES = [User, AuthToken, Invite, LoginThrottle]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -13,6 +13,7 @@ from litestar.security.jwt import JWTAuth, JWTAuthenticationMiddleware, Token
 
 from coresearch.domain.accounts.schemas import Principal
 from coresearch.domain.accounts.tables import AuthToken, Role
+from coresearch.lib import records
 from coresearch.settings import Settings
 
 ISSUER = "coresearch"
@@ -29,7 +30,7 @@ WHERE t.id = {} AND t."user" = {} AND t.revoked_at IS NULL AND t.expires_at > {}
 
 async def issue_token(*, user_id: UUID, settings: Settings) -> tuple[str, int]:
     """Record a new token for the user and return it encoded, with its lifetime in seconds."""
-    now = datetime.now(UTC)
+    now = records.now()
     ttl = settings.token_ttl_seconds
     token_id = uuid4()
     await AuthToken.insert(
@@ -52,7 +53,7 @@ async def principal_for_token(token: Token, _: ASGIConnection[Any, Any, Any, Any
         token_id, user_id = UUID(str(token.jti)), UUID(token.sub)
     except ValueError:
         return None
-    rows = await AuthToken.raw(PRINCIPAL_SQL, token_id, user_id, datetime.now(UTC), True)
+    rows = await AuthToken.raw(PRINCIPAL_SQL, token_id, user_id, records.now(), True)
     if not rows:
         return None
     row = rows[0]
@@ -94,7 +95,7 @@ def jwt_auth(settings: Settings) -> JWTAuth[Principal]:
 
 async def revoke_tokens(*, user_id: UUID, keep: UUID | None = None) -> None:
     """Revoke every live token of a user, except `keep`."""
-    query = AuthToken.update({AuthToken.revoked_at: datetime.now(UTC)}).where(
+    query = AuthToken.update({AuthToken.revoked_at: records.now()}).where(
         (AuthToken.user == user_id) & AuthToken.revoked_at.is_null()
     )
     if keep is not None:

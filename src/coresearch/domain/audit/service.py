@@ -1,16 +1,22 @@
-"""The one audit writer: call it inside the transaction that makes the change."""
+"""The one audit writer (call it inside the transaction that makes the change), the audited
+update every service uses, and the audit log's list."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 import msgspec
 import structlog
+from piccolo.table import Table
 
+from coresearch.domain.audit.actions import ACTIONS
+from coresearch.domain.audit.schemas import AuditEntryOut, AuditFilters
 from coresearch.domain.audit.tables import AuditEntry
-from coresearch.lib.pagination import Page, check_limit, decode_datetime_cursor, page_of
+from coresearch.lib.pagination import Page, check_limit, keyset, page_of
+from coresearch.lib.records import now
 
 MASK = "***"
 SENSITIVE_FIELDS = frozenset(
@@ -25,6 +31,11 @@ SENSITIVE_FIELDS = frozenset(
         "bank_account",
         "experience_summary",
         "benefit_status",
+        # Self-reported or benefit-revealing fields of a co-researcher's profile.
+        "benefit_period_anchor",
+        "age_band",
+        "gender",
+        "organisation_type",
     }
 )
 
@@ -57,6 +68,10 @@ def changed_fields(before: dict[str, Any] | None, after: dict[str, Any] | None) 
     return changes
 
 
+class UnknownAuditAction(ValueError):
+    """An action outside the vocabulary in `domain/audit/actions.py`: a programming error."""
+
+
 async def record(
     *,
     actor: Actor,
@@ -65,8 +80,24 @@ async def record(
     entity_id: Any,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
-) -> None:
-    """Write one audit row (in the caller's transaction, if there is one)."""
+    about: dict[str, Any] | None = None,
+) -> bool:
+    """Write one audit row (in the caller's transaction, if there is one); True if written.
+
+    `action` must be one of `AuditAction`. A change (`before` or `after` given) in which no field
+    differs is not recorded: the log holds real changes only. `about` names the part of the entity
+    a change concerns (which phase, whose attendance); it is kept with the row, never diffed.
+    """
+    if action not in ACTIONS:
+        raise UnknownAuditAction(f"not an audit action: {action!r}")
+    changes = changed_fields(before, after)
+    if (before is not None or after is not None) and not changes:
+        return False
+    for field, value in sorted((about or {}).items()):
+        changes[field] = {
+            "before": _jsonable(value) if before is not None else None,
+            "after": _jsonable(value) if after is not None else None,
+        }
     request_id = structlog.contextvars.get_contextvars().get("request_id")
     await AuditEntry.insert(
         AuditEntry(
@@ -75,24 +106,51 @@ async def record(
             action=action,
             entity=entity,
             entity_id=str(entity_id),
-            changes=msgspec.json.encode(changed_fields(before, after)).decode(),
+            changes=msgspec.json.encode(changes).decode(),
             request_id=request_id,
         )
     )
+    return True
 
 
-class AuditEntryOut(msgspec.Struct):
-    """One audit row as the API shows it."""
+async def update_audited(
+    table: type[Table],
+    *,
+    before: dict[str, Any],
+    changes: dict[str, Any],
+    actor: Actor,
+    action: str,
+    entity: str,
+    fields: Iterable[str],
+    entity_id: Any = None,
+    related: tuple[dict[str, Any], dict[str, Any]] = ({}, {}),
+    about: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Apply `changes` to the row `before` and audit them; return the row as it now is.
 
-    id: UUID
-    occurred_at: datetime
-    actor_id: UUID | None
-    actor_role: str | None
-    action: str
-    entity: str
-    entity_id: str
-    changes: dict[str, Any]
-    request_id: str | None
+    `before` is the row read with `lib.records.locked` in the caller's transaction, which this
+    joins. Only values that differ count: when none does, in the row or in `related` (the before
+    and after of what the caller changed in other tables, such as a task's assignees), nothing is
+    written and no audit row added. Otherwise the row (with `updated_at`) and one audit row of
+    `fields` and `related`, before and after, for `entity_id` (default: the row's id).
+    """
+    key = table._meta.primary_key
+    real = {name: value for name, value in changes.items() if before[name] != value}
+    related_before, related_after = related
+    if not real and related_before == related_after:
+        return before
+    await table.update({**real, "updated_at": now()}).where(key == before[key._meta.name])
+    after = await table.select().where(key == before[key._meta.name]).first()
+    await record(
+        actor=actor,
+        action=action,
+        entity=entity,
+        entity_id=before[key._meta.name] if entity_id is None else entity_id,
+        before={**{name: before[name] for name in fields}, **related_before},
+        after={**{name: after[name] for name in fields}, **related_after},
+        about=about,
+    )
+    return after
 
 
 def _to_out(row: dict[str, Any]) -> AuditEntryOut:
@@ -102,27 +160,23 @@ def _to_out(row: dict[str, Any]) -> AuditEntryOut:
     return AuditEntryOut(**{**row, "changes": changes})
 
 
-async def list_entries(
-    *,
-    limit: int,
-    cursor: str | None,
-    entity: str | None = None,
-    entity_id: str | None = None,
-    actor_id: UUID | None = None,
-) -> Page[AuditEntryOut]:
+async def list_entries(*, filters: AuditFilters) -> Page[AuditEntryOut]:
     """Return audit rows, newest first, filtered by entity, entity id and actor."""
-    check_limit(limit)
-    query = AuditEntry.select().order_by(AuditEntry.occurred_at, AuditEntry.id, ascending=False)
-    if entity:
-        query = query.where(AuditEntry.entity == entity)
-    if entity_id:
-        query = query.where(AuditEntry.entity_id == entity_id)
-    if actor_id:
-        query = query.where(AuditEntry.actor_id == actor_id)
-    if cursor:
-        at, last_id = decode_datetime_cursor(cursor)
-        query = query.where(
-            (AuditEntry.occurred_at < at) | ((AuditEntry.occurred_at == at) & (AuditEntry.id < last_id))
-        )
-    rows = await query.limit(limit + 1)
-    return page_of(rows, limit, sort_key="occurred_at", convert=_to_out)
+    check_limit(filters.limit)
+    query = AuditEntry.select()
+    if filters.entity:
+        query = query.where(AuditEntry.entity == filters.entity)
+    if filters.entity_id:
+        query = query.where(AuditEntry.entity_id == filters.entity_id)
+    if filters.actor_id:
+        query = query.where(AuditEntry.actor_id == filters.actor_id)
+    query = keyset(
+        query,
+        filters.cursor,
+        sort=AuditEntry.occurred_at,
+        sort_type=datetime,
+        id_column=AuditEntry.id,
+        descending=True,
+    )
+    rows = await query.limit(filters.limit + 1)
+    return page_of(rows, filters.limit, sort_key="occurred_at", convert=_to_out)

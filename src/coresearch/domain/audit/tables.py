@@ -17,6 +17,3 @@ class AuditEntry(Table, tablename="audit_log"):
     entity_id = Varchar(length=64, index=True)
     changes = JSON(default="{}")
     request_id = Varchar(length=64, null=True, default=None)
-
-
-TABLES = [AuditEntry]

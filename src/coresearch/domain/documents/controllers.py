@@ -15,14 +15,12 @@ from coresearch.domain.accounts.schemas import Principal
 from coresearch.domain.documents import documents, versions
 from coresearch.domain.documents import schemas as s
 from coresearch.domain.documents.openapi import ContentOperation, UploadOperation, VersionOperation
-from coresearch.domain.documents.tables import DocumentKind
 from coresearch.domain.documents.upload import FormUpload
-from coresearch.lib.pagination import DEFAULT_LIMIT, Page
+from coresearch.lib.pagination import Page, provide_filters
 from coresearch.lib.storage import DocumentStore, ObjectReader, attachment_disposition
 from coresearch.settings import Settings
 
 AuthedRequest = Request[Principal, object, object]
-Limit = Annotated[int, QueryParameter(ge=1, le=200)]
 VersionNumber = Annotated[int | None, QueryParameter(ge=1)]
 # The store is a Protocol: nothing to validate, and msgspec cannot check instances of it.
 Store = NamedDependency[SkipValidation[DocumentStore]]
@@ -74,7 +72,7 @@ class DocumentsController(Controller):
         settings: NamedDependency[Settings],
     ) -> s.Document:
         """Upload a document (project members): multipart `file`, `title`, `kind`, `visibility`,
-        `coresearcher_id?`, `meeting_id?`.
+        `coresearcher_id?`, `meeting_id?`, `agreement_id?`.
 
         The body streams into storage; the file may be at most the configured upload limit
         (413 as soon as it passes it) and must be PDF, PNG, JPEG, UTF-8 text or CSV, DOCX, XLSX
@@ -88,25 +86,16 @@ class DocumentsController(Controller):
             max_bytes=settings.max_upload_bytes,
         )
 
-    @get("/projects/{project_id:uuid}/documents", operation_id="documents_list")
+    @get(
+        "/projects/{project_id:uuid}/documents",
+        operation_id="documents_list",
+        dependencies=provide_filters(s.DocumentFilters),
+    )
     async def list_documents(
-        self,
-        project_id: FromPath[UUID],
-        request: AuthedRequest,
-        limit: Limit = DEFAULT_LIMIT,
-        cursor: FromQuery[str | None] = None,
-        kind: FromQuery[DocumentKind | None] = None,
-        meeting_id: FromQuery[UUID | None] = None,
+        self, project_id: FromPath[UUID], request: AuthedRequest, filters: NamedDependency[s.DocumentFilters]
     ) -> Page[s.Document]:
         """The project's documents the caller may see, newest first."""
-        return await documents.list_documents(
-            principal=request.user,
-            project_id=project_id,
-            limit=limit,
-            cursor=cursor,
-            kind=kind,
-            meeting_id=meeting_id,
-        )
+        return await documents.list_documents(principal=request.user, project_id=project_id, filters=filters)
 
     @get("/documents/{document_id:uuid}", operation_id="documents_get")
     async def get_document(self, document_id: FromPath[UUID], request: AuthedRequest) -> s.DocumentDetail:

@@ -7,6 +7,7 @@ object keys as pending deletions in one transaction, then deletes the objects.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -16,9 +17,7 @@ from coresearch.domain.accounts.schemas import Principal
 from coresearch.domain.accounts.service import actor_of
 from coresearch.domain.audit import service as audit
 from coresearch.domain.documents import schemas as s
-from coresearch.domain.documents.consistency import delete_after_commit, discard_objects
-from coresearch.domain.documents.fields import check_references, parse_fields
-from coresearch.domain.documents.service import (
+from coresearch.domain.documents.common import (
     audited,
     current_versions,
     document_in_reach,
@@ -27,12 +26,14 @@ from coresearch.domain.documents.service import (
     to_document,
     to_version,
 )
-from coresearch.domain.documents.tables import Document, DocumentKind, DocumentVersion, PendingDeletion
+from coresearch.domain.documents.consistency import delete_after_commit, discard_objects
+from coresearch.domain.documents.fields import check_references, parse_fields
+from coresearch.domain.documents.tables import Document, DocumentVersion, PendingDeletion
 from coresearch.domain.documents.upload import FormUpload, receive_upload
 from coresearch.domain.documents.visibility import may_delete, visible_filter
 from coresearch.domain.projects.access import project_access
 from coresearch.lib.db import transaction
-from coresearch.lib.pagination import Page, check_limit, decode_datetime_cursor, page_of
+from coresearch.lib.pagination import Page, check_limit, keyset, page_of
 from coresearch.lib.problems import Forbidden
 from coresearch.lib.records import now
 from coresearch.lib.storage import DocumentStore
@@ -72,6 +73,7 @@ async def create_document(
                     visibility=data.visibility.value,
                     coresearcher=data.coresearcher_id,
                     meeting=data.meeting_id,
+                    agreement=data.agreement_id,
                     uploaded_by=principal.id,
                     current_version=1,
                     created_at=moment,
@@ -116,38 +118,33 @@ async def get_document(*, principal: Principal, document_id: UUID) -> s.Document
 
 
 async def list_documents(
-    *,
-    principal: Principal,
-    project_id: UUID,
-    limit: int,
-    cursor: str | None,
-    kind: DocumentKind | None = None,
-    meeting_id: UUID | None = None,
+    *, principal: Principal, project_id: UUID, filters: s.DocumentFilters
 ) -> Page[s.Document]:
     """The project's documents the caller sees, newest first."""
-    check_limit(limit)
+    check_limit(filters.limit)
     access = await project_access(principal=principal, project_id=project_id)
-    query = (
-        Document.select()
-        .where(Document.project == project_id)
-        .order_by(Document.created_at, Document.id, ascending=False)
-    )
+    query = Document.select().where(Document.project == project_id)
     visible = visible_filter(principal=principal, access=access)
     if visible is not None:
         query = query.where(visible)
-    if kind is not None:
-        query = query.where(Document.kind == kind.value)
-    if meeting_id is not None:
-        query = query.where(Document.meeting == meeting_id)
-    if cursor:
-        at, last_id = decode_datetime_cursor(cursor)
-        query = query.where(
-            (Document.created_at < at) | ((Document.created_at == at) & (Document.id < last_id))
-        )
-    rows = await query.limit(limit + 1)
-    current = await current_versions(rows[:limit])
+    if filters.kind is not None:
+        query = query.where(Document.kind == filters.kind.value)
+    if filters.meeting_id is not None:
+        query = query.where(Document.meeting == filters.meeting_id)
+    if filters.agreement_id is not None:
+        query = query.where(Document.agreement == filters.agreement_id)
+    query = keyset(
+        query,
+        filters.cursor,
+        sort=Document.created_at,
+        sort_type=datetime,
+        id_column=Document.id,
+        descending=True,
+    )
+    rows = await query.limit(filters.limit + 1)
+    current = await current_versions(rows[: filters.limit])
     return page_of(
-        rows, limit, sort_key="created_at", convert=lambda row: to_document(row, current[row["id"]])
+        rows, filters.limit, sort_key="created_at", convert=lambda row: to_document(row, current[row["id"]])
     )
 
 

@@ -2,8 +2,9 @@
 
 400 for a field that does not parse or is missing; 422 for a `coresearcher_id` that is not a
 co-researcher member of the project (or given without visibility `coresearcher`, or missing with
-it) and for a `meeting_id` that is not a meeting of the project; 403 when a co-researcher names
-anyone but themselves.
+it), for a `meeting_id` that is not a meeting of the project and for an `agreement_id` that is not
+an agreement of the project the uploader may see; 403 when a co-researcher names anyone but
+themselves.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from uuid import UUID
 import msgspec
 
 from coresearch.domain.accounts.schemas import Principal
+from coresearch.domain.agreements import service as agreements
 from coresearch.domain.documents.schemas import FORM_FIELD_TYPES, REQUIRED_FORM_FIELDS
 from coresearch.domain.documents.tables import Visibility
 from coresearch.domain.projects import service as projects
@@ -24,7 +26,7 @@ from coresearch.lib.problems import BadRequest, Forbidden, NotFound, Unprocessab
 from coresearch.lib.text import explain
 
 # HTML forms send an empty value for an optional field left blank.
-OPTIONAL_IDS = frozenset({"coresearcher_id", "meeting_id"})
+OPTIONAL_IDS = frozenset({"coresearcher_id", "meeting_id", "agreement_id"})
 
 
 def parse_fields(fields: dict[str, str], *, complete: bool) -> dict[str, Any]:
@@ -64,13 +66,24 @@ async def _is_meeting_of(*, principal: Principal, project_id: UUID, meeting_id: 
     return meeting.project_id == project_id
 
 
+async def _is_agreement_of(*, principal: Principal, project_id: UUID, agreement_id: UUID) -> bool:
+    try:
+        return (
+            await agreements.project_of_agreement(principal=principal, agreement_id=agreement_id)
+            == project_id
+        )
+    except NotFound:
+        return False
+
+
 async def check_references(
     *, principal: Principal, access: ProjectAccess, values: dict[str, Any], complete: bool
 ) -> None:
-    """Check the people and meetings the form names, as far as the fields received allow."""
+    """Check the people, meeting and agreement the form names, as far as the fields received allow."""
     visibility = values.get("visibility")
     coresearcher_id = values.get("coresearcher_id")
     meeting_id = values.get("meeting_id")
+    agreement_id = values.get("agreement_id")
     project_id = access.project_id
     if coresearcher_id is not None and visibility not in (None, Visibility.coresearcher):
         raise Unprocessable(
@@ -102,4 +115,11 @@ async def check_references(
         raise Unprocessable(
             "The meeting is not a meeting of this project",
             errors=[{"field": "meeting_id", "message": "not a meeting of this project"}],
+        )
+    if agreement_id is not None and not await _is_agreement_of(
+        principal=principal, project_id=project_id, agreement_id=agreement_id
+    ):
+        raise Unprocessable(
+            "The agreement is not an agreement of this project",
+            errors=[{"field": "agreement_id", "message": "not an agreement of this project"}],
         )

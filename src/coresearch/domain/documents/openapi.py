@@ -36,6 +36,11 @@ UPLOAD_FIELDS = {
     "meeting_id": Schema(
         type=OpenAPIType.STRING, format="uuid", description="A meeting of the same project."
     ),
+    "agreement_id": Schema(
+        type=OpenAPIType.STRING,
+        format="uuid",
+        description="An agreement of the same project the uploader may see (its signed copy).",
+    ),
 }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -19,6 +19,7 @@ import structlog
 
 from coresearch.domain.audit.service import SYSTEM, record
 from coresearch.domain.documents.tables import Document, DocumentVersion, PendingDeletion
+from coresearch.lib import records
 from coresearch.lib.db import transaction
 from coresearch.lib.storage import DocumentStore, ObjectNotFound, StorageUnavailable
 
@@ -120,7 +121,7 @@ async def drain_pending_deletions(
     store reports itself unavailable the pass stops: the other due rows wait for the next one.
     `due_only=False` ignores the backoff (for `storage-check --repair`).
     """
-    now = now or datetime.now(UTC)
+    now = now or records.now()
     query = PendingDeletion.select(
         PendingDeletion.id, PendingDeletion.object_key, PendingDeletion.attempts
     ).order_by(PendingDeletion.next_attempt_at)
@@ -211,7 +212,7 @@ async def check_consistency(
     The store is listed before the rows are read, and every apparently missing object is looked
     up again, so an upload or a deletion in progress is not reported.
     """
-    now = now or datetime.now(UTC)
+    now = now or records.now()
     stored = set(await store.list_keys(prefix))
     versions = [
         row
@@ -353,7 +354,7 @@ async def _remove_missing_version(item: MissingObject) -> list[str]:
         elif document["current_version"] == version["version"]:
             highest = max(row["version"] for row in remaining)
             await Document.update(
-                {Document.current_version: highest, Document.updated_at: datetime.now(UTC)}
+                {Document.current_version: highest, Document.updated_at: records.now()}
             ).where(Document.id == document["id"])
             await record(
                 actor=SYSTEM,

@@ -7,8 +7,10 @@ from typing import Annotated, Any
 from uuid import UUID
 
 import msgspec
+from litestar.params import FromQuery
 
 from coresearch.domain.documents.tables import DocumentKind, Visibility
+from coresearch.lib.pagination import Paging
 from coresearch.lib.text import SingleLine
 
 Title = Annotated[SingleLine, msgspec.Meta(min_length=1, max_length=300)]
@@ -24,6 +26,7 @@ class Document(msgspec.Struct):
     visibility: Visibility
     coresearcher_id: UUID | None
     meeting_id: UUID | None
+    agreement_id: UUID | None
     uploaded_by: UUID | None
     version: int
     size: int
@@ -52,6 +55,14 @@ class DocumentDetail(Document):
     versions: list[DocumentVersion]
 
 
+class DocumentFilters(Paging, frozen=True, kw_only=True):
+    """`GET /projects/{id}/documents`: by kind and by the meeting or agreement a document belongs to."""
+
+    kind: FromQuery[DocumentKind | None] = None
+    meeting_id: FromQuery[UUID | None] = None
+    agreement_id: FromQuery[UUID | None] = None
+
+
 class DocumentForm(msgspec.Struct, forbid_unknown_fields=True):
     """The text fields of an upload (multipart form fields beside the `file` part)."""
 
@@ -60,6 +71,7 @@ class DocumentForm(msgspec.Struct, forbid_unknown_fields=True):
     visibility: Visibility
     coresearcher_id: UUID | None = None
     meeting_id: UUID | None = None
+    agreement_id: UUID | None = None
 
 
 # The type of each form field, to check a field as soon as it arrives.
@@ -69,5 +81,6 @@ FORM_FIELD_TYPES: dict[str, Any] = {
     "visibility": Visibility,
     "coresearcher_id": UUID,
     "meeting_id": UUID,
+    "agreement_id": UUID,
 }
 REQUIRED_FORM_FIELDS = ("title", "kind", "visibility")

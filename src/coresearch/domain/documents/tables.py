@@ -7,6 +7,7 @@ from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
+from coresearch.domain.agreements.tables import Agreement
 from coresearch.domain.projects.tables import Project
 from coresearch.domain.work.tables import Meeting
 
@@ -35,7 +36,7 @@ class Document(Table, tablename="documents"):
     """A project document; its content lives in the store, one object per version.
 
     A document is attached to at most one other record through a nullable foreign key per kind
-    of record (`meeting` now; agreements, expenses and certificates add theirs when they land).
+    of record (`meeting`, `agreement`; expenses and certificates add theirs when they land).
     """
 
     id = UUID(primary_key=True)
@@ -45,6 +46,7 @@ class Document(Table, tablename="documents"):
     visibility = Varchar(length=20, choices=Visibility)
     coresearcher = UUID(null=True, default=None, index=True)
     meeting = ForeignKey(Meeting, on_delete=OnDelete.set_null, null=True, default=None, index=True)
+    agreement = ForeignKey(Agreement, on_delete=OnDelete.set_null, null=True, default=None, index=True)
     uploaded_by = UUID(null=True, default=None)
     current_version = Integer(default=1)
     created_at = Timestamptz(default=TimestamptzNow(), index=True)
@@ -79,6 +81,3 @@ class PendingDeletion(Table, tablename="storage_pending_deletions"):
     last_error = Text(default="")
     created_at = Timestamptz(default=TimestamptzNow())
     next_attempt_at = Timestamptz(default=TimestamptzNow(), index=True)
-
-
-TABLES = [Document, DocumentVersion, PendingDeletion]

@@ -12,14 +12,14 @@ from coresearch.domain.accounts.schemas import Principal
 from coresearch.domain.accounts.service import actor_of
 from coresearch.domain.audit import service as audit
 from coresearch.domain.documents import schemas as s
-from coresearch.domain.documents.consistency import discard_objects
-from coresearch.domain.documents.service import (
+from coresearch.domain.documents.common import (
     VERSION_FIELDS,
     document_in_reach,
     insert_version,
     object_key,
     to_document,
 )
+from coresearch.domain.documents.consistency import discard_objects
 from coresearch.domain.documents.tables import Document, DocumentVersion
 from coresearch.domain.documents.upload import FormUpload, receive_upload
 from coresearch.domain.documents.visibility import may_add_version
@@ -113,7 +113,7 @@ async def find_version(
     )
     if found is None:
         raise NotFound(f"The document has no version {number}")
-    return StoredVersion(**{name: found[name] for name in StoredVersion.__struct_fields__})
+    return msgspec.convert(found, StoredVersion)
 
 
 async def open_content(*, store: DocumentStore, version: StoredVersion) -> ObjectReader:

@@ -2,40 +2,56 @@
 
 Lists are newest first: by `occurred_on` descending, ties broken by id descending. The cursor
 holds the last activity's day and id, so a page never repeats or skips an activity that existed
-when the first page was read, whatever is logged in between. A project's page is one statement:
-the activities (on the `(project, occurred_on, id)` index) with each one's participants.
+when the first page was read, whatever is logged in between. A page is one statement (`queries.py`):
+a project's activities on `(project, occurred_on, id)`, one person's on their participant rows,
+which carry the activity's project and day (kept in step here), each with its participants.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
 import msgspec
-from piccolo.columns.combination import Where
-from piccolo.query import Select
 from piccolo.querystring import QueryString
 
 from coresearch.domain.accounts.schemas import Principal
 from coresearch.domain.accounts.service import actor_of
 from coresearch.domain.audit import service as audit
 from coresearch.domain.involvement import schemas as s
-from coresearch.domain.involvement.tables import Activity, ActivityKind, ActivityParticipant
+from coresearch.domain.involvement.participants import (
+    NOBODY,
+    Participants,
+    confirm,
+    confirmed_when_named,
+    participants_of,
+    replace_participants,
+    sees_pending,
+    show_pending,
+)
+from coresearch.domain.involvement.queries import (
+    IMPACT_SQL,
+    IN_MEMBER_PROJECTS_SQL,
+    PAGE_SQL,
+    PERSON_PAGE_SQL,
+    PERSON_SQL,
+    TOOK_PART_SQL,
+)
+from coresearch.domain.involvement.tables import Activity, ActivityParticipant
 from coresearch.domain.projects.access import (
     LEAD_ONLY,
+    STAFF,
     ProjectAccess,
     has_oversight,
-    member_project_ids,
     project_access,
 )
-from coresearch.domain.projects.tables import Level, MemberRole, Membership, Phase
+from coresearch.domain.projects.tables import MemberRole, Membership
 from coresearch.lib.db import current_engine, transaction
 from coresearch.lib.pagination import Page, check_limit, decode_cursor, page_of
 from coresearch.lib.periods import check_period
-from coresearch.lib.problems import BadRequest, Forbidden, NotFound, Unprocessable
+from coresearch.lib.problems import Forbidden, NotFound, Unprocessable
 from coresearch.lib.records import locked, now, set_fields, today
 
 ACTIVITY_FIELDS = (
@@ -53,40 +69,16 @@ ACTIVITY_FIELDS = (
 FUTURE_SLACK = timedelta(days=1)
 EARLIEST_DAY = date(2000, 1, 1)
 
-# A project's page, the busiest read, is fixed SQL composed from fragments rather than the query
-# builder, which nearly doubled its CPU (docs/performance.md). Columns are named as in
-# `s.Activity`; participants come sorted, as an array on PostgreSQL and as JSON text on SQLite.
-_PAGE = """
-SELECT a.id, a.project AS project_id, a.phase, a.kind, a.occurred_on, a.level, a.minutes, a.summary,
-       a.hoped_to_influence, a.what_changed, a.why_it_matters, a.created_by, a.created_at,
-       a.updated_at, {participants} AS participant_ids
-FROM activities a WHERE {{}} ORDER BY a.occurred_on DESC, a.id DESC LIMIT {{}}
-"""
-_PARTICIPANTS = 'SELECT ap."user" FROM activity_participants ap WHERE ap.activity = a.id ORDER BY ap."user"'
-PAGE_SQL = {
-    "postgres": _PAGE.format(participants=f"ARRAY({_PARTICIPANTS})"),
-    "sqlite": _PAGE.format(participants=f'(SELECT json_group_array("user") FROM ({_PARTICIPANTS}))'),
-}
-TOOK_PART_SQL = 'a.id IN (SELECT activity FROM activity_participants WHERE "user" = {})'
 
-
-def _to_activity(row: dict[str, Any], participant_ids: list[UUID]) -> s.Activity:
-    return s.Activity(
-        id=row["id"],
-        project_id=row["project"],
-        phase=Phase(row["phase"]),
-        kind=ActivityKind(row["kind"]),
-        occurred_on=row["occurred_on"],
-        level=Level(row["level"]),
-        participant_ids=sorted(participant_ids),
-        minutes=row["minutes"],
-        summary=row["summary"],
-        hoped_to_influence=row["hoped_to_influence"],
-        what_changed=row["what_changed"],
-        why_it_matters=row["why_it_matters"],
-        created_by=row["created_by"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
+def _to_activity(row: dict[str, Any], participants: Participants, with_pending: bool) -> s.Activity:
+    return msgspec.convert(
+        {
+            **row,
+            "project_id": row["project"],
+            "participant_ids": participants.confirmed,
+            "pending_participant_ids": participants.pending if with_pending else [],
+        },
+        s.Activity,
     )
 
 
@@ -98,70 +90,33 @@ def _page_item(row: dict[str, Any]) -> s.Activity:
 
 
 def _to_impact(row: dict[str, Any]) -> s.ImpactEntry:
-    return s.ImpactEntry(
-        activity_id=row["id"],
-        project_id=row["project"],
-        project_title=row["project_title"],
-        phase=Phase(row["phase"]),
-        kind=ActivityKind(row["kind"]),
-        level=Level(row["level"]),
-        occurred_on=row["occurred_on"],
-        minutes=row["minutes"],
-        summary=row["summary"],
-        hoped_to_influence=row["hoped_to_influence"],
-        what_changed=row["what_changed"],
-        why_it_matters=row["why_it_matters"],
-    )
+    return msgspec.convert({**row, "activity_id": row["id"], "project_id": row["project"]}, s.ImpactEntry)
 
 
-def _audited(row: dict[str, Any], participant_ids: list[UUID]) -> dict[str, Any]:
+def _audited_participants(participants: Participants) -> dict[str, Any]:
     return {
-        **{name: row[name] for name in ACTIVITY_FIELDS},
-        "participant_ids": [str(user_id) for user_id in sorted(participant_ids)],
+        "participant_ids": [str(user_id) for user_id in participants.confirmed],
+        "pending_participant_ids": [str(user_id) for user_id in participants.pending],
     }
 
 
-def _took_part(user_id: UUID) -> Where:
-    return Activity.id.is_in(
-        ActivityParticipant.select(ActivityParticipant.activity).where(ActivityParticipant.user == user_id)
-    )
+def _audited(row: dict[str, Any], participants: Participants) -> dict[str, Any]:
+    return {**{name: row[name] for name in ACTIVITY_FIELDS}, **_audited_participants(participants)}
 
 
-def _decode_day_cursor(cursor: str) -> tuple[date, UUID]:
-    position = decode_cursor(cursor)
-    try:
-        return date.fromisoformat(position.sort_value), position.id
-    except ValueError:
-        raise BadRequest(
-            "The cursor is not valid", errors=[{"field": "cursor", "message": "not a cursor"}]
-        ) from None
+def _after(cursor: str, *, day: str, row_id: str) -> QueryString:
+    """The rows after the cursor's position, newest first, on the given day and id columns.
 
-
-def _newest_first(query: Select, cursor: str | None) -> Select:
-    """Order by (occurred_on, id) descending and start after the cursor's position.
-
-    The redundant `occurred_on <= day` bounds the index range; the rest only filters that day.
+    The redundant `day <= cursor day` bounds the index range; the rest only filters that day.
     """
-    query = query.order_by(Activity.occurred_on, Activity.id, ascending=False)
-    if not cursor:
-        return query
-    day, last_id = _decode_day_cursor(cursor)
-    return query.where(
-        (Activity.occurred_on <= day) & ((Activity.occurred_on < day) | (Activity.id < last_id))
+    cursor_day, last_id = decode_cursor(cursor, date)
+    return QueryString(
+        f"{day} <= {{}} AND ({day} < {{}} OR {row_id} < {{}})", cursor_day, cursor_day, last_id
     )
 
 
-async def _participants_of(activity_ids: list[UUID]) -> dict[UUID, list[UUID]]:
-    """The participants of each activity, sorted, in one query."""
-    if not activity_ids:
-        return {}
-    rows = await ActivityParticipant.select(ActivityParticipant.activity, ActivityParticipant.user).where(
-        ActivityParticipant.activity.is_in(activity_ids)
-    )
-    participants: dict[UUID, list[UUID]] = defaultdict(list)
-    for row in rows:
-        participants[row["activity"]].append(row["user"])
-    return {activity_id: sorted(users) for activity_id, users in participants.items()}
+def _all_of(conditions: list[QueryString]) -> QueryString:
+    return QueryString(" AND ".join(["{}"] * len(conditions)), *conditions)
 
 
 def _check_day(occurred_on: date) -> None:
@@ -229,7 +184,9 @@ async def _activity_in_reach(
     except NotFound:
         raise NotFound("No such activity") from None
     if access.acting_role == MemberRole.co_researcher and not await ActivityParticipant.exists().where(
-        (ActivityParticipant.activity == activity_id) & (ActivityParticipant.user == principal.id)
+        (ActivityParticipant.activity == activity_id)
+        & (ActivityParticipant.user == principal.id)
+        & ActivityParticipant.confirmed.eq(True)
     ):
         raise NotFound("No such activity")
     if allowed is not None and access.acting_role not in allowed:
@@ -267,8 +224,22 @@ async def create_activity(*, principal: Principal, project_id: UUID, data: s.Act
             updated_at=moment,
         )
         await activity.save()
+        confirmed = confirmed_when_named(access=access, principal=principal, participant_ids=participant_ids)
         await ActivityParticipant.insert(
-            *[ActivityParticipant(activity=activity.id, user=user_id) for user_id in participant_ids]
+            *[
+                ActivityParticipant(
+                    activity=activity.id,
+                    user=user_id,
+                    confirmed=confirmed[user_id],
+                    project=project_id,
+                    occurred_on=data.occurred_on,
+                )
+                for user_id in participant_ids
+            ]
+        )
+        participants = Participants(
+            confirmed=[u for u in participant_ids if confirmed[u]],
+            pending=[u for u in participant_ids if not confirmed[u]],
         )
         row = await Activity.select().where(Activity.id == activity.id).first()
         await audit.record(
@@ -276,41 +247,40 @@ async def create_activity(*, principal: Principal, project_id: UUID, data: s.Act
             action="activity.create",
             entity="activity",
             entity_id=activity.id,
-            after={"project_id": str(project_id), **_audited(row, participant_ids)},
+            after={"project_id": str(project_id), **_audited(row, participants)},
         )
-    return _to_activity(row, participant_ids)
+    return _to_activity(row, participants, with_pending=True)
 
 
 async def get_activity(*, principal: Principal, activity_id: UUID) -> s.Activity:
     """Return an activity the caller may see."""
-    row, _ = await _activity_in_reach(principal=principal, activity_id=activity_id)
-    participants = await _participants_of([activity_id])
-    return _to_activity(row, participants.get(activity_id, []))
+    row, access = await _activity_in_reach(principal=principal, activity_id=activity_id)
+    participants = (await participants_of([activity_id])).get(activity_id, NOBODY)
+    return _to_activity(
+        row, participants, sees_pending(access=access, principal=principal, created_by=row["created_by"])
+    )
 
 
 async def list_activities(
-    *,
-    principal: Principal,
-    project_id: UUID,
-    limit: int,
-    cursor: str | None,
-    phase: Phase | None = None,
-    level: Level | None = None,
-    kind: ActivityKind | None = None,
-    from_day: date | None = None,
-    to_day: date | None = None,
-    participant_id: UUID | None = None,
+    *, principal: Principal, project_id: UUID, filters: s.ActivityFilters
 ) -> Page[s.Activity]:
     """Return a project's activities, newest first; co-researchers see only those they took part
     in. `from_day` and `to_day` are both included."""
+    limit, cursor = filters.limit, filters.cursor
+    phase, level, kind = filters.phase, filters.level, filters.kind
+    from_day, to_day, participant_id = filters.from_day, filters.to_day, filters.participant_id
     check_limit(limit)
     check_period(from_day, to_day)
     access = await project_access(principal=principal, project_id=project_id)
-    conditions = [QueryString("a.project = {}", project_id)]
-    if access.acting_role == MemberRole.co_researcher:
-        conditions.append(QueryString(TOOK_PART_SQL, principal.id))
-    if participant_id is not None:
-        conditions.append(QueryString(TOOK_PART_SQL, participant_id))
+    person = principal.id if access.acting_role == MemberRole.co_researcher else participant_id
+    if person is None:
+        page_sql, day, row_id = PAGE_SQL, "a.occurred_on", "a.id"
+        conditions = [QueryString("a.project = {}", project_id)]
+    else:
+        page_sql, day, row_id = PERSON_PAGE_SQL, "me.occurred_on", "me.activity"
+        conditions = [QueryString(PERSON_SQL, person), QueryString("me.project = {}", project_id)]
+        if participant_id is not None and participant_id != person:
+            conditions.append(QueryString(TOOK_PART_SQL, participant_id))
     if phase is not None:
         conditions.append(QueryString("a.phase = {}", phase.value))
     if level is not None:
@@ -318,18 +288,15 @@ async def list_activities(
     if kind is not None:
         conditions.append(QueryString("a.kind = {}", kind.value))
     if from_day is not None:
-        conditions.append(QueryString("a.occurred_on >= {}", from_day))
+        conditions.append(QueryString(f"{day} >= {{}}", from_day))
     if to_day is not None:
-        conditions.append(QueryString("a.occurred_on <= {}", to_day))
+        conditions.append(QueryString(f"{day} <= {{}}", to_day))
     if cursor:
-        # The redundant `occurred_on <= day` bounds the index range; the rest filters that day.
-        day, last_id = _decode_day_cursor(cursor)
-        conditions.append(
-            QueryString("a.occurred_on <= {} AND (a.occurred_on < {} OR a.id < {})", day, day, last_id)
-        )
-    where = QueryString(" AND ".join(["{}"] * len(conditions)), *conditions)
-    rows = await Activity.raw(PAGE_SQL[current_engine().engine_type], where, limit + 1)
-    return page_of(rows, limit, sort_key="occurred_on", convert=_page_item)
+        conditions.append(_after(cursor, day=day, row_id=row_id))
+    rows = await Activity.raw(page_sql[current_engine().engine_type], _all_of(conditions), limit + 1)
+    page = page_of(rows, limit, sort_key="occurred_on", convert=_page_item)
+    await show_pending(items=page.items, access=access, principal=principal)
+    return page
 
 
 async def update_activity(*, principal: Principal, activity_id: UUID, data: s.ActivityUpdate) -> s.Activity:
@@ -341,55 +308,74 @@ async def update_activity(*, principal: Principal, activity_id: UUID, data: s.Ac
         before, _ = await _activity_in_reach(
             principal=principal, activity_id=activity_id, allowed=LEAD_ONLY, lock=True
         )
-        before_participants = (await _participants_of([activity_id])).get(activity_id, [])
+        before_participants = (await participants_of([activity_id])).get(activity_id, NOBODY)
         after_participants = before_participants
         if "participant_ids" in changes:
-            after_participants = await _checked_participants(
+            wanted = await _checked_participants(
                 project_id=before["project"],
                 participant_ids=changes.pop("participant_ids"),
-                keep=before_participants,
+                keep=before_participants.everyone,
             )
-            removed = set(before_participants) - set(after_participants)
-            added = set(after_participants) - set(before_participants)
-            if removed:
-                await ActivityParticipant.delete().where(
-                    (ActivityParticipant.activity == activity_id)
-                    & ActivityParticipant.user.is_in(list(removed))
-                )
-            if added:
-                await ActivityParticipant.insert(
-                    *[ActivityParticipant(activity=activity_id, user=user_id) for user_id in added]
-                )
-        if changes or after_participants != before_participants:
-            await Activity.update({**changes, "updated_at": now()}).where(Activity.id == activity_id)
-        after = await Activity.select().where(Activity.id == activity_id).first()
-        if _audited(before, before_participants) != _audited(after, after_participants):
-            await audit.record(
-                actor=actor_of(principal),
-                action="activity.update",
-                entity="activity",
-                entity_id=activity_id,
-                before=_audited(before, before_participants),
-                after=_audited(after, after_participants),
+            after_participants = await replace_participants(
+                activity_id=activity_id,
+                before=before_participants,
+                wanted=wanted,
+                project_id=before["project"],
+                occurred_on=changes.get("occurred_on", before["occurred_on"]),
             )
-    return _to_activity(after, after_participants)
+        if "occurred_on" in changes and changes["occurred_on"] != before["occurred_on"]:
+            # The participants' copy of the day orders their pages: keep it in step.
+            await ActivityParticipant.update({ActivityParticipant.occurred_on: changes["occurred_on"]}).where(
+                ActivityParticipant.activity == activity_id
+            )
+        after = await audit.update_audited(
+            Activity,
+            before=before,
+            changes=changes,
+            actor=actor_of(principal),
+            action="activity.update",
+            entity="activity",
+            fields=ACTIVITY_FIELDS,
+            related=(_audited_participants(before_participants), _audited_participants(after_participants)),
+        )
+    return _to_activity(after, after_participants, with_pending=True)
 
 
-async def list_my_impact(
-    *, principal: Principal, limit: int, cursor: str | None, only_with_change: bool = False
-) -> Page[s.ImpactEntry]:
+async def confirm_participant(*, principal: Principal, activity_id: UUID, user_id: UUID) -> s.Activity:
+    """Confirm a participant a co-researcher named (project staff); confirming twice changes nothing."""
+    async with transaction():
+        row, _ = await _activity_in_reach(
+            principal=principal, activity_id=activity_id, allowed=STAFF, lock=True
+        )
+        before = (await participants_of([activity_id])).get(activity_id, NOBODY)
+        if user_id not in before.everyone:
+            raise NotFound("No such participant of this activity")
+        after = await confirm(activity_id=activity_id, user_id=user_id, before=before)
+        if after != before:
+            await Activity.update({Activity.updated_at: now()}).where(Activity.id == activity_id)
+            row = await Activity.select().where(Activity.id == activity_id).first()
+        await audit.record(
+            actor=actor_of(principal),
+            action="activity.participant_confirm",
+            entity="activity",
+            entity_id=activity_id,
+            before=_audited(row, before),
+            after=_audited(row, after),
+        )
+    return _to_activity(row, after, with_pending=True)
+
+
+async def list_my_impact(*, principal: Principal, filters: s.ImpactFilters) -> Page[s.ImpactEntry]:
     """Return the activities the caller took part in, in projects they can still see, newest
     first; with `only_with_change`, only those where something is recorded as changed."""
+    limit, cursor, only_with_change = filters.limit, filters.cursor, filters.only_with_change
     check_limit(limit)
-    query = Activity.select(*Activity.all_columns(), Activity.project.title.as_alias("project_title")).where(
-        _took_part(principal.id)
-    )
+    conditions = [QueryString(PERSON_SQL, principal.id)]
     if not has_oversight(principal):
-        project_ids = await member_project_ids(user_id=principal.id)
-        if not project_ids:
-            return Page(items=[], next_cursor=None)
-        query = query.where(Activity.project.is_in(project_ids))
+        conditions.append(QueryString(IN_MEMBER_PROJECTS_SQL[current_engine().engine_type]))
     if only_with_change:
-        query = query.where(Activity.what_changed != "")
-    rows = await _newest_first(query, cursor).limit(limit + 1)
+        conditions.append(QueryString("a.what_changed <> ''"))
+    if cursor:
+        conditions.append(_after(cursor, day="me.occurred_on", row_id="me.activity"))
+    rows = await Activity.raw(IMPACT_SQL, _all_of(conditions), limit + 1)
     return page_of(rows, limit, sort_key="occurred_on", convert=_to_impact)

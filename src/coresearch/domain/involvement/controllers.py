@@ -1,23 +1,19 @@
-"""HTTP routes of the involvement area: the activity log, the caller's impact, evaluations."""
+"""HTTP routes of the involvement area: the activity log, the caller's impact, evaluation rounds."""
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, Request, get, patch, post
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
 
 from coresearch.domain.accounts.schemas import Principal
 from coresearch.domain.involvement import activities, evaluations
 from coresearch.domain.involvement import schemas as s
-from coresearch.domain.involvement.tables import ActivityKind
-from coresearch.domain.projects.tables import Level, Phase
-from coresearch.lib.pagination import DEFAULT_LIMIT, Page
+from coresearch.lib.pagination import Page, Paging, provide_filters
 
 AuthedRequest = Request[Principal, object, object]
-Limit = Annotated[int, QueryParameter(ge=1, le=200)]
 
 
 class ActivitiesController(Controller):
@@ -33,35 +29,20 @@ class ActivitiesController(Controller):
         """Log an activity (project members); a co-researcher must list themselves as participant."""
         return await activities.create_activity(principal=request.user, project_id=project_id, data=data)
 
-    @get("/projects/{project_id:uuid}/activities", operation_id="activities_list")
+    @get(
+        "/projects/{project_id:uuid}/activities",
+        operation_id="activities_list",
+        dependencies=provide_filters(s.ActivityFilters),
+    )
     async def list_activities(
-        self,
-        project_id: FromPath[UUID],
-        request: AuthedRequest,
-        limit: Limit = DEFAULT_LIMIT,
-        cursor: FromQuery[str | None] = None,
-        phase: FromQuery[Phase | None] = None,
-        level: FromQuery[Level | None] = None,
-        kind: FromQuery[ActivityKind | None] = None,
-        from_day: Annotated[date | None, QueryParameter(name="from")] = None,
-        to_day: Annotated[date | None, QueryParameter(name="to")] = None,
-        participant_id: FromQuery[UUID | None] = None,
+        self, project_id: FromPath[UUID], request: AuthedRequest, filters: NamedDependency[s.ActivityFilters]
     ) -> Page[s.Activity]:
         """A project's activities, newest first; `from` and `to` are days, both included.
 
         Co-researchers see only the activities they took part in.
         """
         return await activities.list_activities(
-            principal=request.user,
-            project_id=project_id,
-            limit=limit,
-            cursor=cursor,
-            phase=phase,
-            level=level,
-            kind=kind,
-            from_day=from_day,
-            to_day=to_day,
-            participant_id=participant_id,
+            principal=request.user, project_id=project_id, filters=filters
         )
 
     @get("/activities/{activity_id:uuid}", operation_id="activities_get")
@@ -76,39 +57,67 @@ class ActivitiesController(Controller):
         """Change an activity (lead)."""
         return await activities.update_activity(principal=request.user, activity_id=activity_id, data=data)
 
-    @get("/me/impact", operation_id="my_impact_list")
-    async def list_my_impact(
-        self,
-        request: AuthedRequest,
-        limit: Limit = DEFAULT_LIMIT,
-        cursor: FromQuery[str | None] = None,
-        only_with_change: FromQuery[bool] = False,
-    ) -> Page[s.ImpactEntry]:
-        """The activities the caller took part in, newest first, with what changed because of them."""
-        return await activities.list_my_impact(
-            principal=request.user, limit=limit, cursor=cursor, only_with_change=only_with_change
+    @post(
+        "/activities/{activity_id:uuid}/participants/{user_id:uuid}/confirm",
+        operation_id="activities_participant_confirm",
+        status_code=200,
+    )
+    async def confirm_participant(
+        self, activity_id: FromPath[UUID], user_id: FromPath[UUID], request: AuthedRequest
+    ) -> s.Activity:
+        """Confirm a participant a co-researcher named (lead, researcher); until then they are pending."""
+        return await activities.confirm_participant(
+            principal=request.user, activity_id=activity_id, user_id=user_id
         )
 
+    @get("/me/impact", operation_id="my_impact_list", dependencies=provide_filters(s.ImpactFilters))
+    async def list_my_impact(
+        self, request: AuthedRequest, filters: NamedDependency[s.ImpactFilters]
+    ) -> Page[s.ImpactEntry]:
+        """The activities the caller took part in, newest first, with what changed because of them."""
+        return await activities.list_my_impact(principal=request.user, filters=filters)
 
-class EvaluationsController(Controller):
-    """Anonymous pulse evaluations of a project, reported only in aggregate."""
 
-    path = "/projects/{project_id:uuid}/evaluations"
+class EvaluationRoundsController(Controller):
+    """Evaluation rounds: opened and closed by the lead, answered once by each co-researcher."""
+
+    path = "/"
     tags = ["involvement"]
 
-    @post("/", operation_id="evaluations_submit")
-    async def submit_evaluation(
-        self, project_id: FromPath[UUID], data: JSONBody[s.EvaluationCreate], request: AuthedRequest
+    @post("/projects/{project_id:uuid}/evaluation-rounds", operation_id="evaluation_rounds_create")
+    async def open_round(
+        self, project_id: FromPath[UUID], data: JSONBody[s.EvaluationRoundCreate], request: AuthedRequest
+    ) -> s.EvaluationRound:
+        """Open an evaluation round (lead); answers are taken until it is closed or `closes_on` passes."""
+        return await evaluations.open_round(principal=request.user, project_id=project_id, data=data)
+
+    @get(
+        "/projects/{project_id:uuid}/evaluation-rounds",
+        operation_id="evaluation_rounds_list",
+        dependencies=provide_filters(Paging),
+    )
+    async def list_rounds(
+        self, project_id: FromPath[UUID], request: AuthedRequest, filters: NamedDependency[Paging]
+    ) -> Page[s.EvaluationRound]:
+        """A project's evaluation rounds, newest first (members); `answered` is the caller's own."""
+        return await evaluations.list_rounds(principal=request.user, project_id=project_id, filters=filters)
+
+    @post("/evaluation-rounds/{round_id:uuid}/close", operation_id="evaluation_rounds_close", status_code=200)
+    async def close_round(self, round_id: FromPath[UUID], request: AuthedRequest) -> s.EvaluationRound:
+        """Close a round to answers (lead); 409 if it is closed already."""
+        return await evaluations.close_round(principal=request.user, round_id=round_id)
+
+    @post("/evaluation-rounds/{round_id:uuid}/answers", operation_id="evaluation_rounds_answer")
+    async def answer_round(
+        self, round_id: FromPath[UUID], data: JSONBody[s.EvaluationAnswerCreate], request: AuthedRequest
     ) -> s.EvaluationReceipt:
-        """Submit scores 1–5 (co-researcher members); stored without any link to the submitter."""
-        return await evaluations.submit_evaluation(principal=request.user, project_id=project_id, data=data)
+        """Answer an open round, once (co-researcher members); stored apart from who answered."""
+        return await evaluations.answer_round(principal=request.user, round_id=round_id, data=data)
 
-    @get("/summary", operation_id="evaluations_summary")
-    async def summarise_evaluations(
-        self, project_id: FromPath[UUID], request: AuthedRequest
-    ) -> s.EvaluationSummary:
-        """Count, mean and distribution per question (lead); only the count below three evaluations."""
-        return await evaluations.summarise_evaluations(principal=request.user, project_id=project_id)
+    @get("/evaluation-rounds/{round_id:uuid}/summary", operation_id="evaluation_rounds_summary")
+    async def summarise_round(self, round_id: FromPath[UUID], request: AuthedRequest) -> s.EvaluationSummary:
+        """Means, distributions and sorted comments (lead); 409 while open or under three answers."""
+        return await evaluations.summarise_round(principal=request.user, round_id=round_id)
 
 
-ROUTE_HANDLERS: list = [ActivitiesController, EvaluationsController]
+ROUTE_HANDLERS: list = [ActivitiesController, EvaluationRoundsController]

@@ -75,3 +75,20 @@ async def project_access(
 
 LEAD_ONLY = (MemberRole.lead,)
 STAFF = (MemberRole.lead, MemberRole.researcher)
+
+
+# Also fixed SQL: every request about a co-researcher's profile, training or consents runs it.
+ROLES_BESIDE_SQL = (
+    "SELECT mine.project AS project, mine.role AS role FROM project_members theirs "
+    "JOIN project_members mine ON mine.project = theirs.project "
+    'WHERE theirs."user" = {} AND theirs.role = \'co_researcher\' AND mine."user" = {}'
+)
+
+
+async def roles_beside_coresearcher(*, principal: Principal, user_id: UUID) -> dict[UUID, MemberRole]:
+    """The caller's role in each project where `user_id` is a co-researcher member."""
+    rows = await Membership.raw(ROLES_BESIDE_SQL, user_id, principal.id)
+    return {
+        row["project"] if isinstance(row["project"], UUID) else UUID(row["project"]): MemberRole(row["role"])
+        for row in rows
+    }

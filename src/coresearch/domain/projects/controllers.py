@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, Request, delete, get, patch, post, put
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from coresearch.domain.accounts.guards import requires_role
@@ -14,8 +14,7 @@ from coresearch.domain.accounts.schemas import Principal
 from coresearch.domain.accounts.tables import Role
 from coresearch.domain.projects import schemas as s
 from coresearch.domain.projects import service
-from coresearch.domain.projects.tables import ProjectStatus
-from coresearch.lib.pagination import DEFAULT_LIMIT, Page
+from coresearch.lib.pagination import Page, provide_filters
 
 AuthedRequest = Request[Principal, object, object]
 ProjectId = FromPath[UUID]
@@ -32,16 +31,12 @@ class ProjectsController(Controller):
         """Register a project; the caller becomes its lead."""
         return await service.create_project(principal=request.user, data=data)
 
-    @get("/", operation_id="projects_list")
+    @get("/", operation_id="projects_list", dependencies=provide_filters(s.ProjectFilters))
     async def list_projects(
-        self,
-        request: AuthedRequest,
-        limit: Annotated[int, QueryParameter(ge=1, le=200)] = DEFAULT_LIMIT,
-        cursor: FromQuery[str | None] = None,
-        status: FromQuery[ProjectStatus | None] = None,
+        self, request: AuthedRequest, filters: NamedDependency[s.ProjectFilters]
     ) -> Page[s.Project]:
         """Projects the caller is a member of (all projects for leaders and admins)."""
-        return await service.list_projects(principal=request.user, limit=limit, cursor=cursor, status=status)
+        return await service.list_projects(principal=request.user, filters=filters)
 
     @get("/{project_id:uuid}", operation_id="projects_get")
     async def get_project(self, project_id: ProjectId, request: AuthedRequest) -> s.Project:

@@ -7,8 +7,10 @@ from typing import Annotated
 from uuid import UUID
 
 import msgspec
+from litestar.params import FromQuery
 
 from coresearch.domain.projects.tables import Level, MemberRole, Phase, PhaseStatus, ProjectStatus
+from coresearch.lib.pagination import Paging
 from coresearch.lib.text import MultiLine, SingleLine
 
 Title = Annotated[SingleLine, msgspec.Meta(min_length=1, max_length=300)]
@@ -95,3 +97,9 @@ class ProjectPhaseUpdate(msgspec.Struct, forbid_unknown_fields=True):
     planned_level: Level | None | msgspec.UnsetType = msgspec.UNSET
     status: PhaseStatus | msgspec.UnsetType = msgspec.UNSET
     notes: LongText | msgspec.UnsetType = msgspec.UNSET
+
+
+class ProjectFilters(Paging, frozen=True, kw_only=True):
+    """`GET /projects`: by status."""
+
+    status: FromQuery[ProjectStatus | None] = None

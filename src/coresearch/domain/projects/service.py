@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -28,8 +28,9 @@ from coresearch.domain.projects.tables import (
     ProjectStatus,
 )
 from coresearch.lib.db import transaction
-from coresearch.lib.pagination import Page, check_limit, decode_datetime_cursor, page_of
+from coresearch.lib.pagination import Page, check_limit, keyset, page_of
 from coresearch.lib.problems import Conflict, NotFound, Unprocessable
+from coresearch.lib.records import locked, now, set_fields
 
 NEXT_STATUS = {
     ProjectStatus.planning: ProjectStatus.active,
@@ -49,13 +50,8 @@ PROJECT_FIELDS = (
 )
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 def _to_project(row: dict[str, Any], my_role: MemberRole | None = None) -> s.Project:
-    fields = {name: row[name] for name in s.Project.__struct_fields__ if name in row}
-    return s.Project(**{**fields, "my_role": my_role})
+    return msgspec.convert({**row, "my_role": my_role}, s.Project)
 
 
 def _check_dates(starts_on: Any, ends_on: Any) -> None:
@@ -70,9 +66,9 @@ async def create_project(*, principal: Principal, data: s.ProjectCreate) -> s.Pr
     """Register a project, make the caller its lead and create its six phases."""
     _check_dates(data.starts_on, data.ends_on)
     async with transaction():
-        now = _now()
+        moment = now()
         project = Project(
-            **msgspec.structs.asdict(data), created_by=principal.id, created_at=now, updated_at=now
+            **msgspec.structs.asdict(data), created_by=principal.id, created_at=moment, updated_at=moment
         )
         await project.save()
         await Membership.insert(Membership(project=project.id, user=principal.id, role=MemberRole.lead.value))
@@ -100,59 +96,52 @@ async def get_project(*, principal: Principal, project_id: UUID) -> s.Project:
     return _to_project(row, access.member_role)
 
 
-async def list_projects(
-    *, principal: Principal, limit: int, cursor: str | None, status: ProjectStatus | None = None
-) -> Page[s.Project]:
+async def list_projects(*, principal: Principal, filters: s.ProjectFilters) -> Page[s.Project]:
     """Return the projects the caller may see, oldest first."""
-    check_limit(limit)
+    check_limit(filters.limit)
     memberships = {
         row["project"]: MemberRole(row["role"])
         for row in await Membership.select(Membership.project, Membership.role).where(
             Membership.user == principal.id
         )
     }
-    query = Project.select().order_by(Project.created_at, Project.id)
+    query = Project.select()
     if not has_oversight(principal):
         if not memberships:
             return Page(items=[], next_cursor=None)
         query = query.where(Project.id.is_in(list(memberships)))
-    if status is not None:
-        query = query.where(Project.status == status.value)
-    if cursor:
-        at, last_id = decode_datetime_cursor(cursor)
-        query = query.where((Project.created_at > at) | ((Project.created_at == at) & (Project.id > last_id)))
-    rows = await query.limit(limit + 1)
+    if filters.status is not None:
+        query = query.where(Project.status == filters.status.value)
+    query = keyset(query, filters.cursor, sort=Project.created_at, sort_type=datetime, id_column=Project.id)
+    rows = await query.limit(filters.limit + 1)
     return page_of(
-        rows, limit, sort_key="created_at", convert=lambda row: _to_project(row, memberships.get(row["id"]))
+        rows,
+        filters.limit,
+        sort_key="created_at",
+        convert=lambda row: _to_project(row, memberships.get(row["id"])),
     )
 
 
 async def update_project(*, principal: Principal, project_id: UUID, data: s.ProjectUpdate) -> s.Project:
     """Change a project (lead); status moves one step forward only."""
     access = await project_access(principal=principal, project_id=project_id, allowed=LEAD_ONLY)
-    changes = {
-        name: value for name, value in msgspec.structs.asdict(data).items() if value is not msgspec.UNSET
-    }
+    changes = set_fields(data)
     async with transaction():
-        before = await Project.select().where(Project.id == project_id).first()
+        before = await locked(Project.select().where(Project.id == project_id)).first()
         if "status" in changes:
             current, wanted = ProjectStatus(before["status"]), ProjectStatus(changes["status"])
             if wanted != current and NEXT_STATUS.get(current) != wanted:
                 raise Conflict(f"A {current.value} project cannot become {wanted.value}")
-            changes["status"] = wanted.value
         _check_dates(changes.get("starts_on", before["starts_on"]), changes.get("ends_on", before["ends_on"]))
-        if changes:
-            await Project.update({**changes, "updated_at": _now()}).where(Project.id == project_id)
-        after = await Project.select().where(Project.id == project_id).first()
-        if changes:
-            await audit.record(
-                actor=actor_of(principal),
-                action="project.update",
-                entity="project",
-                entity_id=project_id,
-                before={n: before[n] for n in PROJECT_FIELDS},
-                after={n: after[n] for n in PROJECT_FIELDS},
-            )
+        after = await audit.update_audited(
+            Project,
+            before=before,
+            changes=changes,
+            actor=actor_of(principal),
+            action="project.update",
+            entity="project",
+            fields=PROJECT_FIELDS,
+        )
     return _to_project(after, access.member_role)
 
 
@@ -169,7 +158,7 @@ async def list_members(*, principal: Principal, project_id: UUID) -> list[s.Memb
         .where(Membership.project == project_id)
         .order_by(Membership.created_at)
     )
-    return [s.Member(**row) for row in rows]
+    return [msgspec.convert(row, s.Member) for row in rows]
 
 
 async def _lead_count(project_id: UUID) -> int:
@@ -241,17 +230,13 @@ async def remove_member(*, principal: Principal, project_id: UUID, user_id: UUID
         )
 
 
-def _to_phase(row: dict[str, Any]) -> s.ProjectPhase:
-    return s.ProjectPhase(**{name: row[name] for name in s.ProjectPhase.__struct_fields__})
-
-
 async def list_phases(*, principal: Principal, project_id: UUID) -> list[s.ProjectPhase]:
     """Return the six phases of a project, in research order."""
     await project_access(principal=principal, project_id=project_id)
     rows = (
         await ProjectPhase.select().where(ProjectPhase.project == project_id).order_by(ProjectPhase.position)
     )
-    return [_to_phase(row) for row in rows]
+    return [msgspec.convert(row, s.ProjectPhase) for row in rows]
 
 
 async def update_phase(
@@ -261,25 +246,20 @@ async def update_phase(
     await project_access(principal=principal, project_id=project_id, allowed=LEAD_ONLY)
     if phase not in Phase.__members__:
         raise NotFound("No such phase")
-    changes = {
-        name: (value.value if hasattr(value, "value") else value)
-        for name, value in msgspec.structs.asdict(data).items()
-        if value is not msgspec.UNSET
-    }
-    where = (ProjectPhase.project == project_id) & (ProjectPhase.phase == phase)
+    changes = set_fields(data)
     async with transaction():
-        before = await ProjectPhase.select().where(where).first()
-        if changes:
-            await ProjectPhase.update({**changes, "updated_at": _now()}).where(where)
-        after = await ProjectPhase.select().where(where).first()
-        if changes:
-            fields = ("planned_level", "status", "notes")
-            await audit.record(
-                actor=actor_of(principal),
-                action=f"phase.update:{phase}",
-                entity="project",
-                entity_id=project_id,
-                before={f: before[f] for f in fields},
-                after={f: after[f] for f in fields},
-            )
-    return _to_phase(after)
+        before = await locked(
+            ProjectPhase.select().where((ProjectPhase.project == project_id) & (ProjectPhase.phase == phase))
+        ).first()
+        after = await audit.update_audited(
+            ProjectPhase,
+            before=before,
+            changes=changes,
+            actor=actor_of(principal),
+            action="phase.update",
+            entity="project",
+            entity_id=project_id,
+            fields=("planned_level", "status", "notes"),
+            about={"phase": phase},
+        )
+    return msgspec.convert(after, s.ProjectPhase)

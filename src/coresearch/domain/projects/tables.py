@@ -100,6 +100,3 @@ class ProjectPhase(Table, tablename="project_phases"):
     status = Varchar(length=20, choices=PhaseStatus, default=PhaseStatus.not_started.value)
     notes = Text(default="")
     updated_at = Timestamptz(default=TimestamptzNow())
-
-
-TABLES = [Project, Membership, ProjectPhase]

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, Request, get, patch, post, put
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
 
 from coresearch.domain.accounts.schemas import Principal
-from coresearch.domain.projects.tables import Phase
 from coresearch.domain.work import meetings, tasks
 from coresearch.domain.work import schemas as s
-from coresearch.domain.work.tables import TaskStatus
-from coresearch.lib.pagination import DEFAULT_LIMIT, Page
+from coresearch.lib.pagination import Page, provide_filters
 
 AuthedRequest = Request[Principal, object, object]
-Limit = Annotated[int, QueryParameter(ge=1, le=200)]
 
 
 class TasksController(Controller):
@@ -33,34 +29,19 @@ class TasksController(Controller):
         """Create a task (project staff); assignees must be members of the project."""
         return await tasks.create_task(principal=request.user, project_id=project_id, data=data)
 
-    @get("/projects/{project_id:uuid}/tasks", operation_id="tasks_list")
+    @get(
+        "/projects/{project_id:uuid}/tasks",
+        operation_id="tasks_list",
+        dependencies=provide_filters(s.TaskFilters),
+    )
     async def list_tasks(
-        self,
-        project_id: FromPath[UUID],
-        request: AuthedRequest,
-        limit: Limit = DEFAULT_LIMIT,
-        cursor: FromQuery[str | None] = None,
-        phase: FromQuery[Phase | None] = None,
-        status: FromQuery[TaskStatus | None] = None,
-        assignee_id: FromQuery[UUID | None] = None,
-        due_before: FromQuery[date | None] = None,
-        due_after: FromQuery[date | None] = None,
+        self, project_id: FromPath[UUID], request: AuthedRequest, filters: NamedDependency[s.TaskFilters]
     ) -> Page[s.Task]:
         """A project's tasks by due date, undated last; co-researchers see only their own.
 
         `due_before` and `due_after` are exclusive.
         """
-        return await tasks.list_tasks(
-            principal=request.user,
-            project_id=project_id,
-            limit=limit,
-            cursor=cursor,
-            phase=phase,
-            status=status,
-            assignee_id=assignee_id,
-            due_before=due_before,
-            due_after=due_after,
-        )
+        return await tasks.list_tasks(principal=request.user, project_id=project_id, filters=filters)
 
     @get("/tasks/{task_id:uuid}", operation_id="tasks_get")
     async def get_task(self, task_id: FromPath[UUID], request: AuthedRequest) -> s.Task:
@@ -74,16 +55,12 @@ class TasksController(Controller):
         """Change a task (project staff); an assigned co-researcher may change only `status`."""
         return await tasks.update_task(principal=request.user, task_id=task_id, data=data)
 
-    @get("/me/tasks", operation_id="my_tasks_list")
+    @get("/me/tasks", operation_id="my_tasks_list", dependencies=provide_filters(s.MyTaskFilters))
     async def list_my_tasks(
-        self,
-        request: AuthedRequest,
-        limit: Limit = DEFAULT_LIMIT,
-        cursor: FromQuery[str | None] = None,
-        status: FromQuery[TaskStatus | None] = None,
+        self, request: AuthedRequest, filters: NamedDependency[s.MyTaskFilters]
     ) -> Page[s.Task]:
         """The caller's tasks in the projects they are a member of, by due date, undated last."""
-        return await tasks.list_my_tasks(principal=request.user, limit=limit, cursor=cursor, status=status)
+        return await tasks.list_my_tasks(principal=request.user, filters=filters)
 
 
 class MeetingsController(Controller):
@@ -99,27 +76,16 @@ class MeetingsController(Controller):
         """Plan a meeting (project staff); timestamps need an offset and are stored in UTC."""
         return await meetings.create_meeting(principal=request.user, project_id=project_id, data=data)
 
-    @get("/projects/{project_id:uuid}/meetings", operation_id="meetings_list")
+    @get(
+        "/projects/{project_id:uuid}/meetings",
+        operation_id="meetings_list",
+        dependencies=provide_filters(s.MeetingFilters),
+    )
     async def list_meetings(
-        self,
-        project_id: FromPath[UUID],
-        request: AuthedRequest,
-        limit: Limit = DEFAULT_LIMIT,
-        cursor: FromQuery[str | None] = None,
-        phase: FromQuery[Phase | None] = None,
-        from_day: Annotated[date | None, QueryParameter(name="from")] = None,
-        to_day: Annotated[date | None, QueryParameter(name="to")] = None,
+        self, project_id: FromPath[UUID], request: AuthedRequest, filters: NamedDependency[s.MeetingFilters]
     ) -> Page[s.Meeting]:
         """A project's meetings by start time; `from` and `to` are UTC days, both included."""
-        return await meetings.list_meetings(
-            principal=request.user,
-            project_id=project_id,
-            limit=limit,
-            cursor=cursor,
-            phase=phase,
-            from_day=from_day,
-            to_day=to_day,
-        )
+        return await meetings.list_meetings(principal=request.user, project_id=project_id, filters=filters)
 
     @get("/meetings/{meeting_id:uuid}", operation_id="meetings_get")
     async def get_meeting(self, meeting_id: FromPath[UUID], request: AuthedRequest) -> s.Meeting:

@@ -11,16 +11,18 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
 
+import msgspec
+
 from coresearch.domain.accounts.schemas import Principal
 from coresearch.domain.accounts.service import actor_of
 from coresearch.domain.audit import service as audit
 from coresearch.domain.projects.access import STAFF, project_access
-from coresearch.domain.projects.tables import MemberRole, Phase
+from coresearch.domain.projects.tables import MemberRole
 from coresearch.domain.work import schemas as s
-from coresearch.domain.work.service import members_by_id
+from coresearch.domain.work.common import members_by_id
 from coresearch.domain.work.tables import Attendance, AttendanceMode, Meeting
 from coresearch.lib.db import transaction
-from coresearch.lib.pagination import Page, check_limit, decode_datetime_cursor, page_of
+from coresearch.lib.pagination import Page, check_limit, keyset, page_of
 from coresearch.lib.periods import check_period
 from coresearch.lib.problems import NotFound, Unprocessable
 from coresearch.lib.records import locked, now, set_fields
@@ -30,20 +32,7 @@ LONGEST_MEETING = timedelta(hours=24)
 
 
 def _to_meeting(row: dict[str, Any]) -> s.Meeting:
-    return s.Meeting(
-        id=row["id"],
-        project_id=row["project"],
-        title=row["title"],
-        phase=Phase(row["phase"]),
-        starts_at=row["starts_at"],
-        ends_at=row["ends_at"],
-        location=row["location"],
-        break_minutes=row["break_minutes"],
-        agenda=row["agenda"],
-        created_by=row["created_by"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-    )
+    return msgspec.convert({**row, "project_id": row["project"]}, s.Meeting)
 
 
 def _check_times(starts_at: datetime, ends_at: datetime, break_minutes: int) -> None:
@@ -137,31 +126,22 @@ async def get_meeting(*, principal: Principal, meeting_id: UUID) -> s.Meeting:
 
 
 async def list_meetings(
-    *,
-    principal: Principal,
-    project_id: UUID,
-    limit: int,
-    cursor: str | None,
-    phase: Phase | None = None,
-    from_day: date | None = None,
-    to_day: date | None = None,
+    *, principal: Principal, project_id: UUID, filters: s.MeetingFilters
 ) -> Page[s.Meeting]:
     """Return a project's meetings by start time; `from_day`..`to_day` are UTC days, inclusive."""
-    check_limit(limit)
-    check_period(from_day, to_day)
+    check_limit(filters.limit)
+    check_period(filters.from_day, filters.to_day)
     await project_access(principal=principal, project_id=project_id)
-    query = Meeting.select().where(Meeting.project == project_id).order_by(Meeting.starts_at, Meeting.id)
-    if phase is not None:
-        query = query.where(Meeting.phase == phase.value)
-    if from_day is not None:
-        query = query.where(Meeting.starts_at >= _start_of_day(from_day))
-    if to_day is not None and to_day < date.max:
-        query = query.where(Meeting.starts_at < _start_of_day(to_day + timedelta(days=1)))
-    if cursor:
-        at, last_id = decode_datetime_cursor(cursor)
-        query = query.where((Meeting.starts_at > at) | ((Meeting.starts_at == at) & (Meeting.id > last_id)))
-    rows = await query.limit(limit + 1)
-    return page_of(rows, limit, sort_key="starts_at", convert=_to_meeting)
+    query = Meeting.select().where(Meeting.project == project_id)
+    if filters.phase is not None:
+        query = query.where(Meeting.phase == filters.phase.value)
+    if filters.from_day is not None:
+        query = query.where(Meeting.starts_at >= _start_of_day(filters.from_day))
+    if filters.to_day is not None and filters.to_day < date.max:
+        query = query.where(Meeting.starts_at < _start_of_day(filters.to_day + timedelta(days=1)))
+    query = keyset(query, filters.cursor, sort=Meeting.starts_at, sort_type=datetime, id_column=Meeting.id)
+    rows = await query.limit(filters.limit + 1)
+    return page_of(rows, filters.limit, sort_key="starts_at", convert=_to_meeting)
 
 
 async def update_meeting(*, principal: Principal, meeting_id: UUID, data: s.MeetingUpdate) -> s.Meeting:
@@ -174,18 +154,15 @@ async def update_meeting(*, principal: Principal, meeting_id: UUID, data: s.Meet
         before = await _meeting_in_reach(principal=principal, meeting_id=meeting_id, allowed=STAFF, lock=True)
         merged = {**before, **changes}
         _check_times(merged["starts_at"], merged["ends_at"], merged["break_minutes"])
-        if changes:
-            await Meeting.update({**changes, "updated_at": now()}).where(Meeting.id == meeting_id)
-        after = await Meeting.select().where(Meeting.id == meeting_id).first()
-        if changes:
-            await audit.record(
-                actor=actor_of(principal),
-                action="meeting.update",
-                entity="meeting",
-                entity_id=meeting_id,
-                before={name: before[name] for name in MEETING_FIELDS},
-                after={name: after[name] for name in MEETING_FIELDS},
-            )
+        after = await audit.update_audited(
+            Meeting,
+            before=before,
+            changes=changes,
+            actor=actor_of(principal),
+            action="meeting.update",
+            entity="meeting",
+            fields=MEETING_FIELDS,
+        )
     return _to_meeting(after)
 
 
@@ -237,11 +214,12 @@ async def put_attendance(
         if before is None or any(before[f] != after[f] for f in fields):
             await audit.record(
                 actor=actor_of(principal),
-                action=f"meeting.attendance:{user_id}",
+                action="meeting.attendance",
                 entity="meeting",
                 entity_id=meeting_id,
                 before={f: before[f] for f in fields} if before else None,
                 after={f: after[f] for f in fields},
+                about={"user_id": str(user_id)},
             )
     return _to_attendance(after, meeting_id, member.full_name)
 

@@ -7,9 +7,11 @@ from typing import Annotated
 from uuid import UUID
 
 import msgspec
+from litestar.params import FromQuery, QueryParameter
 
 from coresearch.domain.projects.tables import Phase
 from coresearch.domain.work.tables import AttendanceMode, TaskStatus
+from coresearch.lib.pagination import Paging
 from coresearch.lib.text import MultiLine, SingleLine
 
 Title = Annotated[SingleLine, msgspec.Meta(min_length=1, max_length=300)]
@@ -120,3 +122,27 @@ class AttendancePut(msgspec.Struct, forbid_unknown_fields=True):
 
     attended: bool
     mode: AttendanceMode | None = None
+
+
+class TaskFilters(Paging, frozen=True, kw_only=True):
+    """`GET /projects/{id}/tasks`: by phase, status, assignee and due date (both bounds exclusive)."""
+
+    phase: FromQuery[Phase | None] = None
+    status: FromQuery[TaskStatus | None] = None
+    assignee_id: FromQuery[UUID | None] = None
+    due_before: FromQuery[date | None] = None
+    due_after: FromQuery[date | None] = None
+
+
+class MyTaskFilters(Paging, frozen=True, kw_only=True):
+    """`GET /me/tasks`: by status."""
+
+    status: FromQuery[TaskStatus | None] = None
+
+
+class MeetingFilters(Paging, frozen=True, kw_only=True):
+    """`GET /projects/{id}/meetings`: by phase and by UTC day (`from` and `to` both included)."""
+
+    phase: FromQuery[Phase | None] = None
+    from_day: Annotated[date | None, QueryParameter(name="from")] = None
+    to_day: Annotated[date | None, QueryParameter(name="to")] = None

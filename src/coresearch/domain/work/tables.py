@@ -48,6 +48,11 @@ class TaskAssignee(Table, tablename="task_assignees"):
     id = UUID(primary_key=True)
     task = ForeignKey(Task, on_delete=OnDelete.cascade, null=False, index=True)
     user = ForeignKey(User, on_delete=OnDelete.cascade, null=False, index=True)
+    # Copies of the task's project and due date (9999-12-31 when it has none, so undated tasks sort
+    # last on both engines), changed with the task, so one person's tasks read in due order from
+    # one index (0016).
+    project = UUID(null=True, default=None)
+    due_sort = Date(null=True, default=None)
 
 
 class Meeting(Table, tablename="meetings"):
@@ -76,6 +81,3 @@ class Attendance(Table, tablename="meeting_attendance"):
     attended = Boolean()
     mode = Varchar(length=20, choices=AttendanceMode, null=True, default=None)
     recorded_at = Timestamptz(default=TimestamptzNow())
-
-
-TABLES = [Task, TaskAssignee, Meeting, Attendance]

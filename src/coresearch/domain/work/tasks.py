@@ -1,8 +1,9 @@
 """Tasks: created and changed by project staff, status moved by the co-researchers assigned.
 
 Lists are ordered by due date with undated tasks last, then by id. The cursor holds the last
-task's due date ("" when it has none) and id, so a page never repeats or skips a task that
-existed when the first page was read, whatever is added in between.
+task's due date (null when it has none) and id, so a page never repeats or skips a task that
+existed when the first page was read, whatever is added in between. One person's tasks are read
+from their assignee rows, which carry the task's project and due date (kept in step here).
 """
 
 from __future__ import annotations
@@ -12,57 +13,66 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from piccolo.columns.combination import Where
+import msgspec
 from piccolo.query import Select
 from piccolo.querystring import QueryString
 
 from coresearch.domain.accounts.schemas import Principal
 from coresearch.domain.accounts.service import actor_of
 from coresearch.domain.audit import service as audit
-from coresearch.domain.projects.access import STAFF, ProjectAccess, member_project_ids, project_access
-from coresearch.domain.projects.tables import MemberRole, Phase
+from coresearch.domain.projects.access import STAFF, ProjectAccess, project_access
+from coresearch.domain.projects.tables import MemberRole
 from coresearch.domain.work import schemas as s
-from coresearch.domain.work.service import members_by_id
-from coresearch.domain.work.tables import Task, TaskAssignee, TaskStatus
-from coresearch.lib.db import transaction
-from coresearch.lib.pagination import Page, check_limit, decode_cursor, page_of
+from coresearch.domain.work.common import members_by_id
+from coresearch.domain.work.tables import Task, TaskAssignee
+from coresearch.lib.db import current_engine, transaction
+from coresearch.lib.pagination import Page, check_limit, decode_cursor, keyset, page_of
 from coresearch.lib.periods import check_period
-from coresearch.lib.problems import BadRequest, Forbidden, NotFound, Unprocessable
+from coresearch.lib.problems import Forbidden, NotFound, Unprocessable
 from coresearch.lib.records import locked, now, set_fields
 
 TASK_FIELDS = ("title", "description", "phase", "status", "due_on", "estimated_minutes")
 # Fields an assignee who is a co-researcher may change.
 ASSIGNEE_FIELDS = frozenset({"status"})
-UNDATED = ""
-
-
-def _assigned_to(user_id: UUID) -> Where:
-    return Task.id.is_in(TaskAssignee.select(TaskAssignee.task).where(TaskAssignee.user == user_id))
+# The assignees' copy of an undated task's due date: after every real one on both engines.
+UNDATED_SORT = date(9999, 12, 31)
+# One person's tasks (a co-researcher's page, `assignee_id`, `/me/tasks`) walk that person's
+# assignee rows on `(user, project, due_sort, task)` or `(user, due_sort, task)` in order and stop
+# at the limit, whatever their history; conditions and the cursor use `x.` columns to bound it.
+PERSON_PAGE_SQL = """
+SELECT t.id, t.project, t.title, t.description, t.phase, t.due_on, t.estimated_minutes, t.status,
+       t.created_by, t.created_at, t.updated_at
+FROM task_assignees x JOIN tasks t ON t.id = x.task
+WHERE {} ORDER BY x.due_sort, x.task LIMIT {}
+"""
+ASSIGNED_SQL = 't.id IN (SELECT task FROM task_assignees WHERE "user" = {})'
+# A per-row check, not a join: see `involvement/queries.py`, IN_MEMBER_PROJECTS_SQL.
+_MEMBER = 'SELECT 1 FROM project_members pm WHERE pm.project = x.project AND pm."user" = x."user"'
+IN_MEMBER_PROJECTS_SQL = {"postgres": f"EXISTS ({_MEMBER} OFFSET 0)", "sqlite": f"EXISTS ({_MEMBER})"}
 
 
 def _in_due_order(query: Select, cursor: str | None) -> Select:
     """Order by (undated last, due date, id) and start after the cursor's position."""
-    query = query.order_by(QueryString('"tasks"."due_on" IS NULL'), Task.due_on, Task.id)
-    if not cursor:
-        return query
-    due_on, last_id = _decode_due_cursor(cursor)
-    if due_on is None:
-        return query.where(Task.due_on.is_null() & (Task.id > last_id))
-    return query.where(
-        (Task.due_on > due_on) | ((Task.due_on == due_on) & (Task.id > last_id)) | Task.due_on.is_null()
-    )
+    return keyset(query, cursor, sort=Task.due_on, sort_type=date, id_column=Task.id, nulls_last=True)
 
 
-def _decode_due_cursor(cursor: str) -> tuple[date | None, UUID]:
-    position = decode_cursor(cursor)
-    if position.sort_value == UNDATED:
-        return None, position.id
-    try:
-        return date.fromisoformat(position.sort_value), position.id
-    except ValueError:
-        raise BadRequest(
-            "The cursor is not valid", errors=[{"field": "cursor", "message": "not a cursor"}]
-        ) from None
+def _due_sort(due_on: date | None) -> date:
+    return UNDATED_SORT if due_on is None else due_on
+
+
+def _after_on_assignees(cursor: str) -> QueryString:
+    """The assignee rows after the cursor's position; `x.due_sort >= day` bounds the index range."""
+    due_on, last_id = decode_cursor(cursor, date, nullable=True)
+    day = _due_sort(due_on)
+    return QueryString("x.due_sort >= {} AND (x.due_sort > {} OR x.task > {})", day, day, last_id)
+
+
+async def _person_page(conditions: list[QueryString], cursor: str | None, limit: int) -> Page[s.Task]:
+    """A page of one person's tasks in due order (`PERSON_PAGE_SQL`)."""
+    if cursor:
+        conditions.append(_after_on_assignees(cursor))
+    where = QueryString(" AND ".join(["{}"] * len(conditions)), *conditions)
+    return await _page_of_rows(await Task.raw(PERSON_PAGE_SQL, where, limit + 1), limit)
 
 
 async def _assignees_of(task_ids: list[UUID]) -> dict[UUID, list[UUID]]:
@@ -78,34 +88,28 @@ async def _assignees_of(task_ids: list[UUID]) -> dict[UUID, list[UUID]]:
 
 
 def _to_task(row: dict[str, Any], assignee_ids: list[UUID]) -> s.Task:
-    return s.Task(
-        id=row["id"],
-        project_id=row["project"],
-        title=row["title"],
-        description=row["description"],
-        phase=Phase(row["phase"]),
-        status=TaskStatus(row["status"]),
-        assignee_ids=sorted(assignee_ids),
-        due_on=row["due_on"],
-        estimated_minutes=row["estimated_minutes"],
-        created_by=row["created_by"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
+    return msgspec.convert(
+        {**row, "project_id": row["project"], "assignee_ids": sorted(assignee_ids)}, s.Task
     )
 
 
 async def _page(query: Select, limit: int) -> Page[s.Task]:
-    rows = await query.limit(limit + 1)
+    return await _page_of_rows(await query.limit(limit + 1), limit)
+
+
+async def _page_of_rows(rows: list[dict[str, Any]], limit: int) -> Page[s.Task]:
     assignees = await _assignees_of([row["id"] for row in rows[:limit]])
-    for row in rows:
-        row["due_cursor"] = row["due_on"].isoformat() if row["due_on"] else UNDATED
     return page_of(
-        rows, limit, sort_key="due_cursor", convert=lambda row: _to_task(row, assignees.get(row["id"], []))
+        rows, limit, sort_key="due_on", convert=lambda row: _to_task(row, assignees.get(row["id"], []))
     )
 
 
+def _audited_assignees(assignee_ids: list[UUID]) -> dict[str, Any]:
+    return {"assignee_ids": [str(i) for i in assignee_ids]}
+
+
 def _audited(row: dict[str, Any], assignee_ids: list[UUID]) -> dict[str, Any]:
-    return {**{name: row[name] for name in TASK_FIELDS}, "assignee_ids": [str(i) for i in assignee_ids]}
+    return {**{name: row[name] for name in TASK_FIELDS}, **_audited_assignees(assignee_ids)}
 
 
 async def _checked_assignees(
@@ -170,7 +174,14 @@ async def create_task(*, principal: Principal, project_id: UUID, data: s.TaskCre
         )
         await task.save()
         if assignee_ids:
-            await TaskAssignee.insert(*[TaskAssignee(task=task.id, user=user_id) for user_id in assignee_ids])
+            await TaskAssignee.insert(
+                *[
+                    TaskAssignee(
+                        task=task.id, user=user_id, project=project_id, due_sort=_due_sort(data.due_on)
+                    )
+                    for user_id in assignee_ids
+                ]
+            )
         row = await Task.select().where(Task.id == task.id).first()
         await audit.record(
             actor=actor_of(principal),
@@ -189,27 +200,28 @@ async def get_task(*, principal: Principal, task_id: UUID) -> s.Task:
     return _to_task(row, assignees.get(task_id, []))
 
 
-async def list_tasks(
-    *,
-    principal: Principal,
-    project_id: UUID,
-    limit: int,
-    cursor: str | None,
-    phase: Phase | None = None,
-    status: TaskStatus | None = None,
-    assignee_id: UUID | None = None,
-    due_before: date | None = None,
-    due_after: date | None = None,
-) -> Page[s.Task]:
+async def list_tasks(*, principal: Principal, project_id: UUID, filters: s.TaskFilters) -> Page[s.Task]:
     """Return a project's tasks by due date (undated last); co-researchers see only their own."""
+    limit, cursor, phase, status = filters.limit, filters.cursor, filters.phase, filters.status
+    assignee_id, due_before, due_after = filters.assignee_id, filters.due_before, filters.due_after
     check_limit(limit)
     check_period(due_after, due_before, start_name="due_after", end_name="due_before", inclusive=False)
     access = await project_access(principal=principal, project_id=project_id)
+    person = principal.id if access.acting_role == MemberRole.co_researcher else assignee_id
+    if person is not None:
+        conditions = [QueryString('x."user" = {} AND x.project = {}', person, project_id)]
+        if assignee_id is not None and assignee_id != person:
+            conditions.append(QueryString(ASSIGNED_SQL, assignee_id))
+        for sql, value in (
+            ("t.phase = {}", phase.value if phase else None),
+            ("t.status = {}", status.value if status else None),
+            ("t.due_on < {}", due_before),
+            ("t.due_on > {}", due_after),
+        ):
+            if value is not None:
+                conditions.append(QueryString(sql, value))
+        return await _person_page(conditions, cursor, limit)
     query = Task.select().where(Task.project == project_id)
-    if access.acting_role == MemberRole.co_researcher:
-        query = query.where(_assigned_to(principal.id))
-    if assignee_id is not None:
-        query = query.where(_assigned_to(assignee_id))
     if phase is not None:
         query = query.where(Task.phase == phase.value)
     if status is not None:
@@ -221,18 +233,17 @@ async def list_tasks(
     return await _page(_in_due_order(query, cursor), limit)
 
 
-async def list_my_tasks(
-    *, principal: Principal, limit: int, cursor: str | None, status: TaskStatus | None = None
-) -> Page[s.Task]:
+async def list_my_tasks(*, principal: Principal, filters: s.MyTaskFilters) -> Page[s.Task]:
     """Return the caller's tasks in the projects they are still a member of, by due date."""
+    limit, cursor, status = filters.limit, filters.cursor, filters.status
     check_limit(limit)
-    project_ids = await member_project_ids(user_id=principal.id)
-    if not project_ids:
-        return Page(items=[], next_cursor=None)
-    query = Task.select().where(Task.project.is_in(project_ids) & _assigned_to(principal.id))
+    conditions = [
+        QueryString('x."user" = {}', principal.id),
+        QueryString(IN_MEMBER_PROJECTS_SQL[current_engine().engine_type]),
+    ]
     if status is not None:
-        query = query.where(Task.status == status.value)
-    return await _page(_in_due_order(query, cursor), limit)
+        conditions.append(QueryString("t.status = {}", status.value))
+    return await _person_page(conditions, cursor, limit)
 
 
 async def update_task(*, principal: Principal, task_id: UUID, data: s.TaskUpdate) -> s.Task:
@@ -255,17 +266,26 @@ async def update_task(*, principal: Principal, task_id: UUID, data: s.TaskUpdate
                     (TaskAssignee.task == task_id) & TaskAssignee.user.is_in(list(removed))
                 )
             if added:
-                await TaskAssignee.insert(*[TaskAssignee(task=task_id, user=user_id) for user_id in added])
-        if changes or after_assignees != before_assignees:
-            await Task.update({**changes, "updated_at": now()}).where(Task.id == task_id)
-        after = await Task.select().where(Task.id == task_id).first()
-        if _audited(before, before_assignees) != _audited(after, after_assignees):
-            await audit.record(
-                actor=actor_of(principal),
-                action="task.update",
-                entity="task",
-                entity_id=task_id,
-                before=_audited(before, before_assignees),
-                after=_audited(after, after_assignees),
+                due_sort = _due_sort(changes.get("due_on", before["due_on"]))
+                await TaskAssignee.insert(
+                    *[
+                        TaskAssignee(task=task_id, user=user_id, project=before["project"], due_sort=due_sort)
+                        for user_id in added
+                    ]
+                )
+        if "due_on" in changes and changes["due_on"] != before["due_on"]:
+            # The assignees' copy of the due date orders their pages: keep it in step.
+            await TaskAssignee.update({TaskAssignee.due_sort: _due_sort(changes["due_on"])}).where(
+                TaskAssignee.task == task_id
             )
+        after = await audit.update_audited(
+            Task,
+            before=before,
+            changes=changes,
+            actor=actor_of(principal),
+            action="task.update",
+            entity="task",
+            fields=TASK_FIELDS,
+            related=(_audited_assignees(before_assignees), _audited_assignees(after_assignees)),
+        )
     return _to_task(after, after_assignees)

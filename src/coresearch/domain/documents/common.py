@@ -1,4 +1,4 @@
-"""Pieces the documents area's services share (`documents`, `versions`): object keys, rows as
+"""Internals the documents area's services (`documents`, `versions`) share: object keys, rows as
 the API shows them, and the one lookup that answers 404 for a document the caller may not see."""
 
 from __future__ import annotations
@@ -7,9 +7,11 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+import msgspec
+
 from coresearch.domain.accounts.schemas import Principal
 from coresearch.domain.documents import schemas as s
-from coresearch.domain.documents.tables import Document, DocumentKind, DocumentVersion, Visibility
+from coresearch.domain.documents.tables import Document, DocumentVersion
 from coresearch.domain.documents.upload import ReceivedFile
 from coresearch.domain.documents.visibility import can_see
 from coresearch.domain.projects.access import ProjectAccess, project_access
@@ -26,28 +28,22 @@ def object_key(project_id: UUID, document_id: UUID, version_id: UUID) -> str:
 
 def to_document(row: dict[str, Any], version: dict[str, Any]) -> s.Document:
     """A document row with its current version row, as the API shows it."""
-    return s.Document(
-        id=row["id"],
-        project_id=row["project"],
-        title=row["title"],
-        kind=DocumentKind(row["kind"]),
-        visibility=Visibility(row["visibility"]),
-        coresearcher_id=row["coresearcher"],
-        meeting_id=row["meeting"],
-        uploaded_by=row["uploaded_by"],
-        version=version["version"],
-        size=version["size"],
-        sha256=version["sha256"],
-        content_type=version["content_type"],
-        filename=version["filename"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
+    return msgspec.convert(
+        {
+            **row,
+            **{name: version[name] for name in VERSION_FIELDS},
+            "project_id": row["project"],
+            "coresearcher_id": row["coresearcher"],
+            "meeting_id": row["meeting"],
+            "agreement_id": row["agreement"],
+        },
+        s.Document,
     )
 
 
 def to_version(row: dict[str, Any]) -> s.DocumentVersion:
     """A version row as the API shows it."""
-    return s.DocumentVersion(**{name: row[name] for name in (*VERSION_FIELDS, "uploaded_by", "created_at")})
+    return msgspec.convert(row, s.DocumentVersion)
 
 
 def audited(row: dict[str, Any], version: dict[str, Any] | None) -> dict[str, Any]:
@@ -59,6 +55,7 @@ def audited(row: dict[str, Any], version: dict[str, Any] | None) -> dict[str, An
         "visibility": row["visibility"],
         "coresearcher_id": row["coresearcher"],
         "meeting_id": row["meeting"],
+        "agreement_id": row["agreement"],
         **{name: version[name] for name in VERSION_FIELDS if version is not None},
     }
 

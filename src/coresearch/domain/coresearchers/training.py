@@ -1,0 +1,85 @@
+"""Training records: courses and onboarding a co-researcher completed (recorded by a lead)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from coresearch.domain.accounts.schemas import Principal
+from coresearch.domain.accounts.service import actor_of
+from coresearch.domain.audit import service as audit
+from coresearch.domain.coresearchers import schemas as s
+from coresearch.domain.coresearchers.access import Relation, standing
+from coresearch.domain.coresearchers.tables import Training
+from coresearch.domain.projects.tables import MemberRole
+from coresearch.lib.db import transaction
+from coresearch.lib.pagination import Page, Paging, keyset, page_of
+from coresearch.lib.problems import Unprocessable
+
+FIELDS = ("title", "completed_on", "minutes", "provider", "project")
+
+
+def _to_training(row: dict[str, Any]) -> s.Training:
+    return s.Training(
+        id=row["id"],
+        coresearcher_id=row["user"],
+        project_id=row["project"],
+        title=row["title"],
+        completed_on=row["completed_on"],
+        minutes=row["minutes"],
+        provider=row["provider"],
+        recorded_by=row["recorded_by"],
+        created_at=row["created_at"],
+    )
+
+
+async def record_training(
+    *, principal: Principal, coresearcher_id: UUID, data: s.TrainingCreate
+) -> s.Training:
+    """Record completed training (a lead of the person's projects); a given project must be one
+    the caller leads and the person belongs to."""
+    place = await standing(principal=principal, coresearcher_id=coresearcher_id)
+    place.require(Relation.lead)
+    if data.project_id is not None and place.projects.get(data.project_id) != MemberRole.lead:
+        raise Unprocessable(
+            "Training is paid by a project you lead and the co-researcher belongs to",
+            errors=[{"field": "project_id", "message": "not a project you lead with this co-researcher"}],
+        )
+    async with transaction():
+        training = Training(
+            user=coresearcher_id,
+            project=data.project_id,
+            title=data.title,
+            completed_on=data.completed_on,
+            minutes=data.minutes,
+            provider=data.provider,
+            recorded_by=principal.id,
+        )
+        await training.save()
+        row = await Training.select().where(Training.id == training.id).first()
+        assert row is not None
+        await audit.record(
+            actor=actor_of(principal),
+            action="training.create",
+            entity="training",
+            entity_id=training.id,
+            after={"coresearcher_id": str(coresearcher_id), **{name: row[name] for name in FIELDS}},
+        )
+    return _to_training(row)
+
+
+async def list_training(*, principal: Principal, coresearcher_id: UUID, filters: Paging) -> Page[s.Training]:
+    """Return the person's training, most recent first (the person and their leads)."""
+    place = await standing(principal=principal, coresearcher_id=coresearcher_id)
+    place.require(Relation.self, Relation.lead)
+    query = keyset(
+        Training.select().where(Training.user == coresearcher_id),
+        filters.cursor,
+        sort=Training.completed_on,
+        sort_type=date,
+        id_column=Training.id,
+        descending=True,
+    )
+    rows = await query.limit(filters.limit + 1)
+    return page_of(rows, filters.limit, sort_key="completed_on", convert=_to_training)
