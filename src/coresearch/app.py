@@ -24,7 +24,7 @@ from litestar.static_files import create_static_files_router
 
 from coresearch import __version__
 from coresearch.domain.accounts.controllers import AuthController, UsersController
-from coresearch.domain.accounts.tokens import jwt_auth
+from coresearch.domain.accounts.tokens import PUBLIC_PATHS, jwt_auth
 from coresearch.domain.agreements import controllers as agreements_controllers
 from coresearch.domain.audit.controllers import AuditController
 from coresearch.domain.coresearchers import controllers as coresearchers_controllers
@@ -35,7 +35,10 @@ from coresearch.domain.operations.controllers import HealthController
 from coresearch.domain.projects.controllers import ProjectsController
 from coresearch.domain.work import controllers as work_controllers
 from coresearch.lib import db
-from coresearch.lib.logging import request_id_middleware, structlog_config
+from coresearch.lib.json_body import ApiRequest
+from coresearch.lib.logging import request_id_middleware, send_request_id, structlog_config
+from coresearch.lib.openapi import StrictStructSchemaPlugin, TruthfulOpenAPI
+from coresearch.lib.options import options_middleware
 from coresearch.lib.problems import problem_details_config
 from coresearch.lib.storage import DocumentStore, StorageUnavailable, build_document_store
 from coresearch.settings import Settings, load_settings
@@ -156,21 +159,30 @@ class ApplicationCore(InitPluginProtocol):
             ]
         )
         metrics = PrometheusConfig(app_name="coresearch", group_path=True)
-        app_config.middleware[:0] = [request_id_middleware, metrics.middleware]
+        app_config.middleware[:0] = [metrics.middleware]
+        app_config.request_class = ApiRequest
+        app_config.before_send.append(send_request_id)
+        auth = jwt_auth(settings)
         app_config.plugins.extend(
             [
                 StructlogPlugin(config=structlog_config(level=settings.log_level, as_json=settings.log_json)),
                 ProblemDetailsPlugin(problem_details_config((db.DatabaseUnavailable, StorageUnavailable))),
+                TruthfulOpenAPI(public_paths=PUBLIC_PATHS, security=[auth.security_requirement]),
             ]
         )
         app_config.openapi_config = _openapi_config()
-        app_config = jwt_auth(settings).on_app_init(app_config)
+        app_config = auth.on_app_init(app_config)
+        # Security is declared per operation (public routes need no token), not for the document.
+        app_config.openapi_config.security = None
+        # Outermost: the request id binds before authentication; OPTIONS is answered before guards.
+        app_config.middleware[:0] = [request_id_middleware, options_middleware]
         return app_config
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
     """Build the app; settings default to the environment."""
-    return Litestar(plugins=[ApplicationCore(settings or load_settings())])
+    # The strict struct schemas come before Litestar's own struct plugin, which would answer first.
+    return Litestar(plugins=[StrictStructSchemaPlugin(), ApplicationCore(settings or load_settings())])
 
 
 __all__ = ["ApplicationCore", "DocumentStore", "create_app"]

@@ -41,25 +41,34 @@ def structlog_config(*, level: str, as_json: bool | None) -> StructlogConfig:
     )
 
 
+def request_id_of(scope: Scope) -> str:
+    """The request's id: the client's `X-Request-ID` if well-formed, else a new one (kept in the
+    scope, so every part of the app sees the same)."""
+    state = scope.setdefault("state", {})
+    if "request_id" not in state:
+        incoming = dict(scope["headers"]).get(REQUEST_ID_HEADER.encode(), b"").decode("latin-1")
+        state["request_id"] = incoming if _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+    return str(state["request_id"])
+
+
 def request_id_middleware(app: ASGIApp) -> ASGIApp:
-    """Bind a request id (the client's `X-Request-ID` if well-formed) to logs and the response."""
+    """Bind the request id to every log line of the request."""
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await app(scope, receive, send)
             return
-        incoming = dict(scope["headers"]).get(REQUEST_ID_HEADER.encode(), b"").decode("latin-1")
-        request_id = incoming if _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
-        scope.setdefault("state", {})["request_id"] = request_id
-
-        async def send_with_id(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                headers.append((REQUEST_ID_HEADER.encode(), request_id.encode()))
-                message["headers"] = headers
-            await send(message)
-
-        with structlog.contextvars.bound_contextvars(request_id=request_id):
-            await app(scope, receive, send_with_id)
+        with structlog.contextvars.bound_contextvars(request_id=request_id_of(scope)):
+            await app(scope, receive, send)
 
     return middleware
+
+
+async def send_request_id(message: Message, scope: Scope) -> None:
+    """A `before_send` hook: `X-Request-ID` on every response, including the ones the router
+    answers before any middleware runs (unknown path, wrong method)."""
+    if scope["type"] == "http" and message["type"] == "http.response.start":
+        message["headers"] = [
+            *message.get("headers", []),
+            (REQUEST_ID_HEADER.encode(), request_id_of(scope).encode()),
+        ]

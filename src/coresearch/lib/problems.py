@@ -42,6 +42,12 @@ class BadRequest(AppError):
     """400: the input is malformed."""
 
 
+class Invalid(BadRequest):
+    """400: a field of the input breaks its rule (`errors` names it)."""
+
+    slug = "validation"
+
+
 class Unauthorized(AppError):
     """401: no valid credentials."""
 
@@ -116,6 +122,34 @@ class ServiceUnavailable(AppError):
         super().__init__(detail, **kwargs)
 
 
+# The documented problem types (docs/api.md) for answers the framework makes itself.
+FRAMEWORK_SLUGS = {
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not-found",
+    405: "method-not-allowed",
+    409: "conflict",
+    413: "payload-too-large",
+    415: "unsupported-media-type",
+    422: "unprocessable",
+    429: "rate-limited",
+    503: "service-unavailable",
+}
+
+
+def slug_for(status_code: int) -> str:
+    """The problem-type slug for a status the framework answered; every 5xx is `internal`
+    except 503."""
+    if status_code in FRAMEWORK_SLUGS:
+        return FRAMEWORK_SLUGS[status_code]
+    return "internal" if status_code >= 500 else "bad-request"
+
+
+def challenge(headers: dict[str, str] | None) -> dict[str, str]:
+    """Headers of a 401: RFC 6750 asks for a Bearer challenge on every one."""
+    return {**(headers or {}), "WWW-Authenticate": "Bearer"}
+
+
 def _title(status_code: int) -> str:
     try:
         return HTTPStatus(status_code).phrase
@@ -169,15 +203,16 @@ def http_exception_to_problem(exc: HTTPException) -> ProblemDetailsException:
             return _problem(400, "validation", "The request is not valid", extra={"errors": errors})
         detail = f"The request could not be read: {exc.detail}" if exc.detail else "Bad request"
         return _problem(400, "bad-request", detail, extra={"errors": []}, headers=exc.headers)
-    slug = {404: "not-found", 405: "method-not-allowed", 413: "payload-too-large"}.get(
-        status_code, "http-" + str(status_code)
-    )
+    slug = slug_for(status_code)
     detail = exc.detail if exc.detail and exc.detail != _title(status_code) else _title(status_code)
+    headers = exc.headers
+    if status_code == 401:
+        detail, headers = "Authentication required: send a valid bearer token", challenge(exc.headers)
     if status_code == 404:
         detail = "Nothing here, or not visible to you"
     if status_code >= 500:
         detail = "The service failed to answer this request"
-    return _problem(status_code, slug, detail, headers=exc.headers)
+    return _problem(status_code, slug, detail, headers=headers)
 
 
 def dependency_failure_to_problem(exc: Exception) -> ProblemDetailsException:

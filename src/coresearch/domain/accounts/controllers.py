@@ -12,6 +12,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 from coresearch.domain.accounts import schemas as s
 from coresearch.domain.accounts import service
 from coresearch.domain.accounts.guards import admin_only
+from coresearch.lib.openapi import problem_responses
 from coresearch.lib.pagination import Page, provide_filters
 from coresearch.settings import Settings
 
@@ -22,7 +23,13 @@ class AuthController(Controller):
     path = "/auth"
     tags = ["accounts"]
 
-    @post("/login", operation_id="auth_login", exclude_from_auth=True, status_code=HTTP_200_OK)
+    @post(
+        "/login",
+        operation_id="auth_login",
+        exclude_from_auth=True,
+        status_code=HTTP_200_OK,
+        responses=problem_responses(401, 429),
+    )
     async def login(
         self, data: JSONBody[s.LoginRequest], request: Request, settings: NamedDependency[Settings]
     ) -> s.TokenResponse:
@@ -42,7 +49,12 @@ class AuthController(Controller):
         """The signed-in user."""
         return await service.get_user(user_id=request.user.id)
 
-    @post("/password", operation_id="auth_change_password", status_code=HTTP_204_NO_CONTENT)
+    @post(
+        "/password",
+        operation_id="auth_change_password",
+        status_code=HTTP_204_NO_CONTENT,
+        responses=problem_responses(429),
+    )
     async def change_password(
         self, data: JSONBody[s.PasswordChange], request: Request[s.Principal, object, object]
     ) -> None:

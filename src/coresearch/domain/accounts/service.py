@@ -17,9 +17,10 @@ from coresearch.domain.accounts.tokens import issue_token, revoke_tokens
 from coresearch.domain.audit import service as audit
 from coresearch.domain.audit.service import SYSTEM, Actor
 from coresearch.lib.db import transaction
+from coresearch.lib.emails import email_problem
 from coresearch.lib.pagination import Page, check_limit, keyset, page_of
 from coresearch.lib.passwords import hash_password, password_problems, verify_password
-from coresearch.lib.problems import Conflict, NotFound, Unauthorized, Unprocessable
+from coresearch.lib.problems import Conflict, Invalid, NotFound, Unauthorized, Unprocessable
 from coresearch.lib.records import locked, now, set_fields
 from coresearch.settings import Settings
 
@@ -31,6 +32,14 @@ AUDITED_FIELDS = ("email", "full_name", "role", "is_active", "password_hash")
 def normalise_email(email: str) -> str:
     """Lower-case and trim an e-mail address."""
     return email.strip().lower()
+
+
+def valid_email(email: str) -> str:
+    """The normalised address, or 400 naming `email` when it is not one a mail server takes."""
+    problem = email_problem(email.strip())
+    if problem is not None:
+        raise Invalid("The request is not valid", errors=[{"field": "email", "message": problem}])
+    return normalise_email(email)
 
 
 def _snapshot(row: dict[str, Any]) -> dict[str, Any]:
@@ -70,7 +79,7 @@ async def get_user(*, user_id: UUID) -> s.User:
 
 async def create_user(*, actor: Actor, data: s.UserCreate) -> s.UserCreated:
     """Create a user; without a password, also an invite whose token is returned once."""
-    email = normalise_email(data.email)
+    email = valid_email(data.email)
     if data.password is not None:
         _check_password(data.password)
     password_hash = await hash_password(data.password) if data.password else None
@@ -127,7 +136,7 @@ async def update_user(*, actor: Actor, user_id: UUID, data: s.UserUpdate) -> s.U
     """Apply a partial update; deactivating a user revokes their tokens."""
     changes = set_fields(data)
     if "email" in changes:
-        changes["email"] = normalise_email(changes["email"])
+        changes["email"] = valid_email(changes["email"])
     if "full_name" in changes:
         changes["full_name"] = changes["full_name"].strip()
     async with transaction():

@@ -7,7 +7,9 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from litestar.connection import ASGIConnection
-from litestar.security.jwt import JWTAuth, Token
+from litestar.exceptions import NotAuthorizedException
+from litestar.middleware import AuthenticationResult
+from litestar.security.jwt import JWTAuth, JWTAuthenticationMiddleware, Token
 
 from coresearch.domain.accounts.schemas import Principal
 from coresearch.domain.accounts.tables import AuthToken, Role
@@ -60,6 +62,20 @@ async def principal_for_token(token: Token, _: ASGIConnection[Any, Any, Any, Any
     )
 
 
+class BearerAuthenticationMiddleware(JWTAuthenticationMiddleware):
+    """Litestar's JWT check, for the `Bearer` scheme only (Litestar takes any word before the
+    token: `Basic <jwt>` passed)."""
+
+    async def authenticate_request(
+        self, connection: ASGIConnection[Any, Any, Any, Any]
+    ) -> AuthenticationResult:
+        """Refuse a missing header or another scheme (401), then check the token."""
+        scheme, _, encoded = (connection.headers.get(self.auth_header) or "").partition(" ")
+        if scheme.lower() != "bearer" or not encoded.strip():
+            raise NotAuthorizedException("Send `Authorization: Bearer <token>`")
+        return await self.authenticate_token(encoded_token=encoded.strip(), connection=connection)
+
+
 def jwt_auth(settings: Settings) -> JWTAuth[Principal]:
     """The bearer-token configuration of the app."""
     return JWTAuth[Principal](
@@ -72,6 +88,7 @@ def jwt_auth(settings: Settings) -> JWTAuth[Principal]:
         require_claims=["exp", "jti", "sub", "aud", "iss"],
         default_token_expiration=timedelta(seconds=settings.token_ttl_seconds),
         exclude=PUBLIC_PATHS,
+        authentication_middleware_class=BearerAuthenticationMiddleware,
         description="Bearer token from POST /api/v1/auth/login.",
     )
 

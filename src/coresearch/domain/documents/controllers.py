@@ -14,7 +14,7 @@ from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT, HTTP_30
 from coresearch.domain.accounts.schemas import Principal
 from coresearch.domain.documents import documents, versions
 from coresearch.domain.documents import schemas as s
-from coresearch.domain.documents.openapi import UploadOperation, VersionOperation
+from coresearch.domain.documents.openapi import ContentOperation, UploadOperation, VersionOperation
 from coresearch.domain.documents.upload import FormUpload
 from coresearch.lib.pagination import Page, provide_filters
 from coresearch.lib.storage import DocumentStore, ObjectReader, attachment_disposition
@@ -102,7 +102,11 @@ class DocumentsController(Controller):
         """A document with all its versions."""
         return await documents.get_document(principal=request.user, document_id=document_id)
 
-    @get("/documents/{document_id:uuid}/content", operation_id="documents_content")
+    @get(
+        "/documents/{document_id:uuid}/content",
+        operation_id="documents_content",
+        operation_class=ContentOperation,
+    )
     async def get_content(
         self,
         document_id: FromPath[UUID],

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from litestar.openapi.spec import OpenAPIMediaType, Operation, RequestBody, Schema
+from litestar.openapi.spec import (
+    OpenAPIHeader,
+    OpenAPIMediaType,
+    OpenAPIResponse,
+    Operation,
+    RequestBody,
+    Schema,
+)
 from litestar.openapi.spec.enums import OpenAPIType
 
-from coresearch.domain.documents.sniffing import ACCEPTED
+from coresearch.domain.documents.sniffing import ACCEPTED, CSV, DOCX, JPEG, ODT, PDF, PNG, TEXT, XLSX
 from coresearch.domain.documents.tables import DocumentKind, Visibility
+from coresearch.lib.openapi import StreamedBodyOperation
 
 FILE = Schema(
     type=OpenAPIType.STRING,
@@ -42,7 +50,7 @@ def _multipart(properties: dict[str, Schema], required: list[str]) -> RequestBod
 
 
 @dataclass
-class UploadOperation(Operation):
+class UploadOperation(StreamedBodyOperation):
     """`POST /projects/{id}/documents`: the file with the document's fields."""
 
     def __post_init__(self) -> None:
@@ -50,8 +58,39 @@ class UploadOperation(Operation):
 
 
 @dataclass
-class VersionOperation(Operation):
+class VersionOperation(StreamedBodyOperation):
     """`POST /documents/{id}/versions`: the file alone."""
 
     def __post_init__(self) -> None:
         self.request_body = _multipart({"file": FILE}, ["file"])
+
+
+# What `GET /documents/{id}/content` can answer besides its problems: the bytes in the type they
+# were judged to be, 304 for a matching `If-None-Match`, 307 to a presigned URL.
+_BINARY = Schema(type=OpenAPIType.STRING, format="binary")
+_CONTENT_RESPONSES = {
+    "200": OpenAPIResponse(
+        description="The bytes of the version, as an attachment",
+        content={
+            media_type: OpenAPIMediaType(schema=_BINARY)
+            for media_type in (PDF, PNG, JPEG, TEXT, CSV, DOCX, XLSX, ODT)
+        },
+        headers={
+            "ETag": OpenAPIHeader(schema=Schema(type=OpenAPIType.STRING), description="The quoted sha256"),
+            "Content-Disposition": OpenAPIHeader(schema=Schema(type=OpenAPIType.STRING)),
+        },
+    ),
+    "304": OpenAPIResponse(description="`If-None-Match` names the current ETag"),
+    "307": OpenAPIResponse(
+        description="`redirect=true` on S3 storage: a presigned URL valid five minutes",
+        headers={"Location": OpenAPIHeader(schema=Schema(type=OpenAPIType.STRING, format="uri"))},
+    ),
+}
+
+
+@dataclass
+class ContentOperation(Operation):
+    """`GET /documents/{id}/content`: binary answers, a revalidation and a redirect."""
+
+    def __post_init__(self) -> None:
+        self.responses = {**(self.responses or {}), **_CONTENT_RESPONSES}

@@ -50,7 +50,8 @@ from coresearch.domain.projects.access import (
 from coresearch.domain.projects.tables import MemberRole, Membership
 from coresearch.lib.db import current_engine, transaction
 from coresearch.lib.pagination import Page, check_limit, decode_cursor, page_of
-from coresearch.lib.problems import BadRequest, Forbidden, NotFound, Unprocessable
+from coresearch.lib.periods import check_period
+from coresearch.lib.problems import Forbidden, NotFound, Unprocessable
 from coresearch.lib.records import locked, now, set_fields, today
 
 ACTIVITY_FIELDS = (
@@ -269,11 +270,7 @@ async def list_activities(
     phase, level, kind = filters.phase, filters.level, filters.kind
     from_day, to_day, participant_id = filters.from_day, filters.to_day, filters.participant_id
     check_limit(limit)
-    if from_day is not None and to_day is not None and from_day > to_day:
-        raise BadRequest(
-            "The period ends before it starts",
-            errors=[{"field": "from", "message": "must be on or before to"}],
-        )
+    check_period(from_day, to_day)
     access = await project_access(principal=principal, project_id=project_id)
     person = principal.id if access.acting_role == MemberRole.co_researcher else participant_id
     if person is None:

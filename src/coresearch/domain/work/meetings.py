@@ -23,6 +23,7 @@ from coresearch.domain.work.common import members_by_id
 from coresearch.domain.work.tables import Attendance, AttendanceMode, Meeting
 from coresearch.lib.db import transaction
 from coresearch.lib.pagination import Page, check_limit, keyset, page_of
+from coresearch.lib.periods import check_period
 from coresearch.lib.problems import NotFound, Unprocessable
 from coresearch.lib.records import locked, now, set_fields
 
@@ -129,6 +130,7 @@ async def list_meetings(
 ) -> Page[s.Meeting]:
     """Return a project's meetings by start time; `from_day`..`to_day` are UTC days, inclusive."""
     check_limit(filters.limit)
+    check_period(filters.from_day, filters.to_day)
     await project_access(principal=principal, project_id=project_id)
     query = Meeting.select().where(Meeting.project == project_id)
     if filters.phase is not None:

@@ -27,6 +27,7 @@ from coresearch.domain.work.common import members_by_id
 from coresearch.domain.work.tables import Task, TaskAssignee
 from coresearch.lib.db import current_engine, transaction
 from coresearch.lib.pagination import Page, check_limit, decode_cursor, keyset, page_of
+from coresearch.lib.periods import check_period
 from coresearch.lib.problems import Forbidden, NotFound, Unprocessable
 from coresearch.lib.records import locked, now, set_fields
 
@@ -204,6 +205,7 @@ async def list_tasks(*, principal: Principal, project_id: UUID, filters: s.TaskF
     limit, cursor, phase, status = filters.limit, filters.cursor, filters.phase, filters.status
     assignee_id, due_before, due_after = filters.assignee_id, filters.due_before, filters.due_after
     check_limit(limit)
+    check_period(due_after, due_before, start_name="due_after", end_name="due_before", inclusive=False)
     access = await project_access(principal=principal, project_id=project_id)
     person = principal.id if access.acting_role == MemberRole.co_researcher else assignee_id
     if person is not None:
