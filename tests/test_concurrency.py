@@ -50,9 +50,13 @@ async def audit_actions(client: httpx.AsyncClient, admin: Person, entity: str, e
     return [row["action"] for row in response.json()["items"]]
 
 
-async def test_parallel_changes_to_different_tasks_all_succeed(client: httpx.AsyncClient, world: World) -> None:
+async def test_parallel_changes_to_different_tasks_all_succeed(
+    client: httpx.AsyncClient, world: World
+) -> None:
     lead = world.people["lead"]
-    tasks = [await created(client, f"{API}/projects/{world.project_id}/tasks", TASK, lead) for _ in range(PARALLEL)]
+    tasks = [
+        await created(client, f"{API}/projects/{world.project_id}/tasks", TASK, lead) for _ in range(PARALLEL)
+    ]
     responses = await at_once(
         *[
             client.patch(f"{API}/tasks/{task['id']}", json={"title": f"Oppgave {n}"}, headers=lead.headers)
@@ -88,7 +92,9 @@ async def test_parallel_changes_to_one_task_all_succeed_and_each_is_audited(
     assert actions.count("task.update") == PARALLEL
 
 
-async def test_parallel_member_changes_and_attendance_all_succeed(client: httpx.AsyncClient, world: World) -> None:
+async def test_parallel_member_changes_and_attendance_all_succeed(
+    client: httpx.AsyncClient, world: World
+) -> None:
     lead = world.people["lead"]
     newcomers = [await make_person(client, "co_researcher", f"Ny {n}") for n in range(PARALLEL)]
     added = await at_once(
@@ -153,7 +159,9 @@ async def test_creating_one_email_at_once_gives_one_201_and_409s_without_interna
 ) -> None:
     admin = people["admin"]
     body = {"email": "kari@example.no", "full_name": "Kari", "role": "researcher"}
-    responses = await at_once(*[client.post(f"{API}/users", json=body, headers=admin.headers) for _ in range(PARALLEL)])
+    responses = await at_once(
+        *[client.post(f"{API}/users", json=body, headers=admin.headers) for _ in range(PARALLEL)]
+    )
     assert statuses(responses) == {201: 1, 409: PARALLEL - 1}, [r.text for r in responses]
     for response in responses:
         if response.status_code == 409:
@@ -172,16 +180,25 @@ async def test_an_invite_accepted_twice_at_once_is_used_once(
     invites = []
     for n in range(3):
         user = await created(
-            client, f"{API}/users", {"email": f"inv{n}@example.no", "full_name": "Inv", "role": "researcher"}, admin
+            client,
+            f"{API}/users",
+            {"email": f"inv{n}@example.no", "full_name": "Inv", "role": "researcher"},
+            admin,
         )
         invites.append(user["invite_token"])
     accept = f"{API}/auth/invites/accept"
     same = await at_once(
-        *[client.post(accept, json={"token": invites[0], "password": f"Sterkt-passord-{n}-æøå"}) for n in range(4)]
+        *[
+            client.post(accept, json={"token": invites[0], "password": f"Sterkt-passord-{n}-æøå"})
+            for n in range(4)
+        ]
     )
     assert statuses(same) == {204: 1, 422: 3}, [r.text for r in same]
     distinct = await at_once(
-        *[client.post(accept, json={"token": token, "password": "Sterkt-passord-æøå-9"}) for token in invites[1:]]
+        *[
+            client.post(accept, json={"token": token, "password": "Sterkt-passord-æøå-9"})
+            for token in invites[1:]
+        ]
     )
     assert statuses(distinct) == {204: 2}, [r.text for r in distinct]
 
@@ -218,7 +235,9 @@ def lead_change(client: httpx.AsyncClient, world: World, how: str, target: Perso
     return client.put(url, json={"role": "researcher"}, headers=actor.headers)
 
 
-@pytest.mark.parametrize(("first", "second"), [("demote", "demote"), ("remove", "remove"), ("demote", "remove")])
+@pytest.mark.parametrize(
+    ("first", "second"), [("demote", "demote"), ("remove", "remove"), ("demote", "remove")]
+)
 async def test_two_leads_removed_or_demoted_at_once_leave_one(
     client: httpx.AsyncClient, world: World, first: str, second: str
 ) -> None:
@@ -236,7 +255,9 @@ async def test_two_leads_removed_or_demoted_at_once_leave_one(
 
 async def test_leads_demoting_each_other_at_once_keep_a_lead(client: httpx.AsyncClient, world: World) -> None:
     a, b = await two_leads(client, world)
-    responses = await at_once(lead_change(client, world, "demote", b, a), lead_change(client, world, "demote", a, b))
+    responses = await at_once(
+        lead_change(client, world, "demote", b, a), lead_change(client, world, "demote", a, b)
+    )
     codes = sorted(r.status_code for r in responses)
     assert codes in ([200, 403], [200, 409]), [r.text for r in responses]
     members = (
