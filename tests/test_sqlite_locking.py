@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,6 +36,16 @@ def write_lock_held(backend: Backend) -> Iterator[sqlite3.Connection]:
         if holder.in_transaction:
             holder.execute("ROLLBACK")
         holder.close()
+
+
+async def open_sqlite_connections(settle_seconds: float = 2.0) -> int:
+    """aiosqlite's connection threads still running, once closing ones have had time to end."""
+    deadline = time.monotonic() + settle_seconds
+    while True:
+        count = sum("_connection_worker_thread" in thread.name for thread in threading.enumerate())
+        if count == 0 or time.monotonic() > deadline:
+            return count
+        await asyncio.sleep(0.05)
 
 
 async def new_task(client: httpx.AsyncClient, world: World) -> str:
@@ -78,6 +89,7 @@ async def test_when_the_wait_runs_out_writes_answer_503_with_retry_after(
     task_id = await new_task(client, world)
     lead, admin = world.people["lead"], world.people["admin"]
     monkeypatch.setitem(db.current_engine().connection_kwargs, "timeout", 0.2)
+    connections_before = await open_sqlite_connections()
     with write_lock_held(backend):
         answers = [
             # inside a service transaction (BEGIN IMMEDIATE)
@@ -97,5 +109,6 @@ async def test_when_the_wait_runs_out_writes_answer_503_with_retry_after(
         assert response.headers["retry-after"].isdigit()
         assert response.headers["content-type"].startswith("application/problem+json")
         assert response.json()["type"].endswith("/service-unavailable")
+    assert await open_sqlite_connections() == connections_before  # none leaked by a failed BEGIN
     retried = await client.patch(f"{API}/tasks/{task_id}", json={"title": "Etter"}, headers=lead.headers)
     assert retried.status_code == 200, retried.text
