@@ -135,7 +135,8 @@ async def update_project(*, principal: Principal, project_id: UUID, data: s.Proj
         name: value for name, value in msgspec.structs.asdict(data).items() if value is not msgspec.UNSET
     }
     async with transaction():
-        before = await Project.select().where(Project.id == project_id).first()
+        # Locked: a status move and the audit's "before" must see the latest committed state.
+        before = await locked(Project.select().where(Project.id == project_id)).first()
         if "status" in changes:
             current, wanted = ProjectStatus(before["status"]), ProjectStatus(changes["status"])
             if wanted != current and NEXT_STATUS.get(current) != wanted:
@@ -278,7 +279,7 @@ async def update_phase(
     }
     where = (ProjectPhase.project == project_id) & (ProjectPhase.phase == phase)
     async with transaction():
-        before = await ProjectPhase.select().where(where).first()
+        before = await locked(ProjectPhase.select().where(where)).first()
         if changes:
             await ProjectPhase.update({**changes, "updated_at": _now()}).where(where)
         after = await ProjectPhase.select().where(where).first()
