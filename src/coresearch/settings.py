@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 import msgspec
 from dotenv import dotenv_values
 
+from coresearch.lib.private import make_private_dir
+
 logger = logging.getLogger(__name__)
 
 PREFIX = "COSEARCH_"
@@ -140,7 +142,7 @@ def _embedded_secrets(data_dir: Path) -> dict[str, str]:
     """Read, or generate once, the secrets of the embedded default (mode 0600)."""
     path = data_dir / SECRETS_FILE
     if not path.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
+        make_private_dir(data_dir)
         content = f"{PREFIX}SECRET_KEY={secrets.token_urlsafe(48)}\n{PREFIX}DATA_KEYS={new_data_key()}\n"
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:

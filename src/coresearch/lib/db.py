@@ -11,11 +11,16 @@ import asyncpg
 from piccolo.apps.migrations.commands.forwards import run_forwards
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine
+from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType
+
+from coresearch.lib.private import create_private_file, make_private_dir, restrict_to_owner
 
 APP_NAME = "coresearch"
 POOL_MIN_SIZE = 1
 POOL_MAX_SIZE = 10
+# How long a SQLite write waits for the one write lock before it gives up (then 503).
+SQLITE_BUSY_TIMEOUT_SECONDS = 15.0
+SQLITE_COMPANIONS = ("-wal", "-shm")
 
 
 class PooledConnection(asyncpg.Connection):
@@ -32,6 +37,21 @@ class PooledConnection(asyncpg.Connection):
     def get_reset_query(self) -> str:
         """Nothing to send: see the class docstring."""
         return ""
+
+
+class ImmediateTransaction(SQLiteTransaction):
+    """A SQLite transaction that takes the write lock at BEGIN (see `transaction`)."""
+
+    def __init__(self, engine: SQLiteEngine) -> None:
+        super().__init__(engine=engine, transaction_type=TransactionType.immediate)
+
+    async def begin(self) -> None:
+        """BEGIN IMMEDIATE; if the lock wait runs out, close the connection Piccolo would leak."""
+        try:
+            await super().begin()
+        except BaseException:
+            await self.connection.close()
+            raise
 
 
 class DatabaseUnavailable(Exception):
@@ -51,7 +71,9 @@ def engine_from_url(url: str) -> Engine:
     """Build (without connecting) the Piccolo engine a database URL names."""
     if url.startswith("sqlite"):
         path = sqlite_path(url)
-        return SQLiteEngine(path=str(path), timeout=30)
+        # `timeout` is the busy timeout of every connection Piccolo opens, inside a transaction
+        # or not: a write waits for the lock instead of failing at once.
+        return SQLiteEngine(path=str(path), timeout=SQLITE_BUSY_TIMEOUT_SECONDS)
     return PostgresEngine(config={"dsn": url})
 
 
@@ -79,7 +101,11 @@ def current_engine() -> Engine:
 
 
 def _prepare_sqlite_file(path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Create the database owner-only (SQLite gives its -wal and -shm the file's mode) in WAL."""
+    make_private_dir(path.parent)
+    create_private_file(path)
+    for suffix in SQLITE_COMPANIONS:
+        restrict_to_owner(path.with_name(path.name + suffix))
     with sqlite3.connect(path) as connection:
         # WAL lets readers proceed while one request writes.
         connection.execute("PRAGMA journal_mode=WAL")
@@ -132,5 +158,14 @@ async def apply_migrations() -> None:
 
 
 def transaction() -> Any:
-    """Open a transaction on the engine in use: `async with transaction(): ...`."""
-    return current_engine().transaction()
+    """Open a transaction on the engine in use: `async with transaction(): ...`.
+
+    On SQLite it begins IMMEDIATE: it takes the one write lock at BEGIN, waiting up to the busy
+    timeout. A DEFERRED transaction that reads first and then writes cannot wait for the lock
+    (SQLite answers "database is locked" at once, since its snapshot may be stale), and holding
+    the lock from the start also makes every check-then-write inside it serial.
+    """
+    engine = current_engine()
+    if isinstance(engine, SQLiteEngine):
+        return ImmediateTransaction(engine)
+    return engine.transaction()

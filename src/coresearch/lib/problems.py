@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import sqlite3
 from http import HTTPStatus
 from typing import Any
 
 import structlog
-from asyncpg.exceptions import CharacterNotInRepertoireError, UntranslatableCharacterError
+from asyncpg.exceptions import (
+    CharacterNotInRepertoireError,
+    ForeignKeyViolationError,
+    LockNotAvailableError,
+    TransactionRollbackError,
+    UniqueViolationError,
+    UntranslatableCharacterError,
+)
 from litestar.exceptions import HTTPException
 from litestar.plugins.problem_details import ProblemDetailsConfig, ProblemDetailsException
 
@@ -239,6 +247,42 @@ def unstorable_text_to_problem(exc: Exception) -> ProblemDetailsException:
     )
 
 
+DUPLICATE_DETAIL = "This conflicts with a record that already exists; reload and try again"
+MISSING_REFERENCE_DETAIL = "Something this refers to no longer exists; reload and try again"
+BUSY_DETAIL = "The database is busy with other changes; try again shortly"
+BUSY_RETRY_AFTER = "2"
+
+
+def integrity_error_to_problem(exc: Exception) -> ProblemDetailsException:
+    """Answer 409 when a constraint caught a race the service's own check could not see (two
+    requests creating the same e-mail or membership at once, a row deleted meanwhile). The detail
+    names no table, constraint or value: the database's message would leak both."""
+    message = str(exc).upper()
+    if isinstance(exc, UniqueViolationError) or "UNIQUE" in message or "PRIMARY KEY" in message:
+        detail = DUPLICATE_DETAIL
+    elif isinstance(exc, ForeignKeyViolationError) or "FOREIGN KEY" in message:
+        detail = MISSING_REFERENCE_DETAIL
+    else:  # NOT NULL or CHECK: the service let bad data through, a bug
+        return unexpected_to_problem(exc)
+    logger.info("constraint refused a write", error=type(exc).__name__)
+    return _problem(409, "conflict", detail)
+
+
+def busy_database_to_problem(exc: Exception) -> ProblemDetailsException:
+    """Answer 503 with Retry-After when a write waited its whole turn for a lock (SQLite's busy
+    timeout) or PostgreSQL broke a deadlock or serialization conflict by cancelling it: the same
+    request can succeed if sent again."""
+    if isinstance(exc, sqlite3.OperationalError) and not _is_lock_timeout(exc):
+        return unexpected_to_problem(exc)
+    logger.warning("database busy", error=type(exc).__name__)
+    return _problem(503, "service-unavailable", BUSY_DETAIL, headers={"Retry-After": BUSY_RETRY_AFTER})
+
+
+def _is_lock_timeout(exc: Exception) -> bool:
+    message = str(exc).lower()
+    return "database is locked" in message or "database is busy" in message
+
+
 def unexpected_to_problem(exc: Exception) -> ProblemDetailsException:
     """Log an unexpected failure and answer 500 without internals."""
     logger.error("unhandled exception", exc_info=exc)
@@ -252,6 +296,12 @@ def problem_details_config(dependency_errors: tuple[type[Exception], ...]) -> Pr
         HTTPException: http_exception_to_problem,
         CharacterNotInRepertoireError: unstorable_text_to_problem,
         UntranslatableCharacterError: unstorable_text_to_problem,
+        UniqueViolationError: integrity_error_to_problem,
+        ForeignKeyViolationError: integrity_error_to_problem,
+        sqlite3.IntegrityError: integrity_error_to_problem,
+        sqlite3.OperationalError: busy_database_to_problem,
+        TransactionRollbackError: busy_database_to_problem,
+        LockNotAvailableError: busy_database_to_problem,
         Exception: unexpected_to_problem,
     }
     for error_type in dependency_errors:

@@ -59,7 +59,8 @@ class AuthController(Controller):
         self, data: JSONBody[s.PasswordChange], request: Request[s.Principal, object, object]
     ) -> None:
         """Change one's own password; every other token of the user is revoked."""
-        await service.change_password(principal=request.user, data=data)
+        address = request.client.host if request.client else "unknown"
+        await service.change_password(principal=request.user, data=data, client_address=address)
 
     @post(
         "/invites/accept",

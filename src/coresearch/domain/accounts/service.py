@@ -126,10 +126,19 @@ async def list_users(*, filters: s.UserFilters) -> Page[s.User]:
     return page_of(rows, filters.limit, sort_key="created_at", convert=to_schema)
 
 
-async def _other_active_admins(user_id: UUID) -> int:
-    return await User.count().where(
-        (User.role == Role.admin.value) & (User.is_active == True) & (User.id != user_id)  # noqa: E712
+async def _lock_active_admins() -> set[UUID]:
+    """Lock every active admin's row, in id order, and return their ids.
+
+    Whoever may take away an admin locks this whole set first, so two admins demoting or
+    deactivating each other at once run one after the other and the second sees the first's
+    change: at least one active admin remains (SQLite: the IMMEDIATE transaction is the lock).
+    """
+    rows = await locked(
+        User.select(User.id)
+        .where((User.role == Role.admin.value) & (User.is_active == True))  # noqa: E712
+        .order_by(User.id)
     )
+    return {row["id"] for row in rows}
 
 
 async def update_user(*, actor: Actor, user_id: UUID, data: s.UserUpdate) -> s.User:
@@ -140,16 +149,18 @@ async def update_user(*, actor: Actor, user_id: UUID, data: s.UserUpdate) -> s.U
     if "full_name" in changes:
         changes["full_name"] = changes["full_name"].strip()
     async with transaction():
+        may_remove_admin = "role" in changes or "is_active" in changes
+        admins = await _lock_active_admins() if may_remove_admin else set()
         row = await locked(User.select().where(User.id == user_id)).first()
         if row is None:
             raise NotFound("No such user")
         email = changes.get("email", row["email"])
         if email != row["email"] and await User.exists().where(User.email == email):
             raise Conflict("A user with this e-mail already exists")
-        loses_admin = row["role"] == Role.admin.value and (
+        loses_admin = row["id"] in admins and (
             changes.get("role", Role.admin.value) != Role.admin.value or changes.get("is_active") is False
         )
-        if loses_admin and await _other_active_admins(user_id) == 0:
+        if loses_admin and not admins - {user_id}:
             raise Conflict("This is the last active admin; make another admin first")
         after = await audit.update_audited(
             User,
@@ -167,14 +178,14 @@ async def update_user(*, actor: Actor, user_id: UUID, data: s.UserUpdate) -> s.U
 
 async def login(*, email: str, password: str, client_address: str, settings: Settings) -> s.TokenResponse:
     """Exchange credentials for a token; unknown e-mail and wrong password answer alike."""
-    keys = [throttle.account_key(email), throttle.address_key(client_address)]
-    await throttle.check(keys)
+    keys = throttle.keys_for(email=email, client_address=client_address)
+    await throttle.reserve(keys)
     row = await find_user_by_email(email=email)
     valid = await verify_password(row["password_hash"] if row else None, password)
     if row is None or not valid or not row["is_active"]:
         await throttle.record_failure(keys)
         raise Unauthorized("Invalid e-mail or password")
-    await throttle.clear(keys[0])
+    await throttle.record_success(keys)
     async with transaction():
         token, ttl = await issue_token(user_id=row["id"], settings=settings)
         await audit.record(
@@ -197,14 +208,22 @@ async def logout(*, principal: s.Principal) -> None:
         )
 
 
-async def change_password(*, principal: s.Principal, data: s.PasswordChange) -> None:
-    """Change one's password and revoke every other token of the user."""
+async def change_password(*, principal: s.Principal, data: s.PasswordChange, client_address: str) -> None:
+    """Change one's password and revoke every other token of the user.
+
+    Checking `current_password` is a password check like a sign-in, throttled on the same keys:
+    a stolen token must not become an unlimited password oracle.
+    """
+    keys = throttle.keys_for(email=principal.email, client_address=client_address)
+    await throttle.reserve(keys)
     row = await User.select().where(User.id == principal.id).first()
     if row is None or not await verify_password(row["password_hash"], data.current_password):
+        await throttle.record_failure(keys)
         raise Unprocessable(
             "The current password is not correct",
             errors=[{"field": "current_password", "message": "not correct"}],
         )
+    await throttle.record_success(keys)
     _check_password(data.new_password, "new_password")
     new_hash = await hash_password(data.new_password)
     async with transaction():
@@ -228,8 +247,9 @@ async def accept_invite(*, data: s.InviteAcceptance) -> None:
     _check_password(data.password)
     new_hash = await hash_password(data.password)
     async with transaction():
+        # Locked, then re-checked: of two acceptances at once the second finds it used.
         invite = (
-            await Invite.select()
+            await locked(Invite.select())
             .where(
                 (Invite.token_hash == _hash_invite(data.token))
                 & Invite.used_at.is_null()

@@ -1,4 +1,10 @@
-"""Sign-in throttling per account and per client address, kept in the database (all workers)."""
+"""Password-check throttling per account and per client address, kept in the database.
+
+A check is reserved *before* the password is verified, with one atomic upsert-and-increment per
+key that returns the new count: parallel guesses cannot all pass a read-then-write check, and at
+most the limit of verifications run per key in a window, however many arrive at once. The
+`failures` column counts reserved checks; a successful check gives its reservation back.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +19,23 @@ LOCKOUT = timedelta(minutes=15)
 ACCOUNT_LIMIT = 5
 ADDRESS_LIMIT = 30
 
+# A row starts a new window when its window is over and it is not locked. Both engines read the
+# old row in SET and RETURNING the new one; {} are the cutoff (now - WINDOW) and now.
+_STALE = (
+    "(login_throttle.window_started_at <= {} AND "
+    "(login_throttle.locked_until IS NULL OR login_throttle.locked_until <= {}))"
+)
+RESERVE_SQL = f"""
+INSERT INTO login_throttle (key, failures, window_started_at, locked_until)
+VALUES ({{}}, 1, {{}}, NULL)
+ON CONFLICT (key) DO UPDATE SET
+    failures = CASE WHEN {_STALE} THEN 1 ELSE login_throttle.failures + 1 END,
+    window_started_at = CASE WHEN {_STALE}
+        THEN excluded.window_started_at ELSE login_throttle.window_started_at END,
+    locked_until = CASE WHEN {_STALE} THEN NULL ELSE login_throttle.locked_until END
+RETURNING failures
+"""
+
 
 def account_key(email: str) -> str:
     """Throttle key of an e-mail (hashed: the table holds no addresses)."""
@@ -24,40 +47,56 @@ def address_key(address: str) -> str:
     return "address:" + hashlib.sha256(address.encode()).hexdigest()[:40]
 
 
+def keys_for(*, email: str, client_address: str) -> list[str]:
+    """The account key and the address key of one password check, in that order."""
+    return [account_key(email), address_key(client_address)]
+
+
 def _limit(key: str) -> int:
     return ACCOUNT_LIMIT if key.startswith("account:") else ADDRESS_LIMIT
 
 
-async def check(keys: list[str]) -> None:
-    """Answer 429 with Retry-After when any key is locked out."""
+async def reserve(keys: list[str]) -> None:
+    """Count one password check against every key; answer 429 with Retry-After if any is over.
+
+    A refused attempt still counts, so hammering a locked key keeps it refused.
+    """
     now = datetime.now(UTC)
-    rows = await LoginThrottle.select().where(
-        LoginThrottle.key.is_in(keys) & (LoginThrottle.locked_until > now)
-    )
-    if rows:
-        wait = max(row["locked_until"] for row in rows) - now
-        raise RateLimited(
-            "Too many sign-in attempts; try again later", retry_after=int(wait.total_seconds()) + 1
-        )
+    cutoff = now - WINDOW
+    over = []
+    for key in keys:
+        [row] = await LoginThrottle.raw(RESERVE_SQL, key, now, cutoff, now, cutoff, now, cutoff, now)
+        if row["failures"] > _limit(key):
+            over.append(key)
+    if over:
+        raise RateLimited("Too many sign-in attempts; try again later", retry_after=await _wait(over, now))
+
+
+async def _wait(keys: list[str], now: datetime) -> int:
+    rows = await LoginThrottle.select().where(LoginThrottle.key.is_in(keys))
+    ends = [row["locked_until"] or row["window_started_at"] + WINDOW for row in rows]
+    return int((max(ends, default=now) - now).total_seconds()) + 1
 
 
 async def record_failure(keys: list[str]) -> None:
-    """Count a failed attempt against each key, locking a key that reaches its limit."""
+    """After a wrong password: lock each key whose reserved checks reached its limit."""
     now = datetime.now(UTC)
     for key in keys:
-        row = await LoginThrottle.objects().where(LoginThrottle.key == key).first()
-        if row is None:
-            await LoginThrottle.insert(LoginThrottle(key=key, failures=1, window_started_at=now))
-            continue
-        if now - row.window_started_at > WINDOW:
-            row.failures, row.window_started_at, row.locked_until = 1, now, None
-        else:
-            row.failures += 1
-            if row.failures >= _limit(key):
-                row.locked_until = now + LOCKOUT
-        await row.save()
+        await LoginThrottle.update({LoginThrottle.locked_until: now + LOCKOUT}).where(
+            (LoginThrottle.key == key)
+            & (LoginThrottle.failures >= _limit(key))
+            & (LoginThrottle.locked_until.is_null() | (LoginThrottle.locked_until <= now))
+        )
 
 
-async def clear(key: str) -> None:
-    """Forget the failures of a key (after a successful sign-in)."""
-    await LoginThrottle.delete().where(LoginThrottle.key == key)
+async def record_success(keys: list[str]) -> None:
+    """After a right password: forget the account's checks and give the address its one back
+    (an office behind one address signs in many times a day); a locked key stays locked."""
+    account, address = keys
+    now = datetime.now(UTC)
+    await LoginThrottle.delete().where(LoginThrottle.key == account)
+    await LoginThrottle.update({LoginThrottle.failures: LoginThrottle.failures - 1}).where(
+        (LoginThrottle.key == address)
+        & (LoginThrottle.failures > 0)
+        & (LoginThrottle.locked_until.is_null() | (LoginThrottle.locked_until <= now))
+    )

@@ -22,13 +22,13 @@ from coresearch.domain.agreements.service import (
     check_revision,
     detail,
     effective_status,
-    locking_transaction,
     reload,
     render_text,
     require_lead,
 )
 from coresearch.domain.agreements.tables import Agreement, AgreementStatus, AgreementVersion
 from coresearch.domain.audit import service as audit
+from coresearch.lib.db import transaction
 from coresearch.lib.problems import BadRequest, Conflict, Forbidden
 from coresearch.lib.records import now, today
 
@@ -37,7 +37,7 @@ async def send_agreement(
     *, principal: Principal, agreement_id: UUID, data: s.AgreementStep
 ) -> s.AgreementDetail:
     """Send a draft to its co-researcher for acceptance (the project's leads)."""
-    async with locking_transaction():
+    async with transaction():
         row, access = await agreement_in_reach(principal=principal, agreement_id=agreement_id, lock=True)
         require_lead(access)
         check_revision(row, data.revision)
@@ -72,7 +72,7 @@ async def accept_agreement(
     The text accepted is rendered and stored with the time, in the same transaction; it never
     changes afterwards.
     """
-    async with locking_transaction():
+    async with transaction():
         row, _ = await agreement_in_reach(principal=principal, agreement_id=agreement_id, lock=True)
         if row["coresearcher"] != principal.id:
             raise Forbidden("Only the co-researcher the agreement is with can accept it")
@@ -127,7 +127,7 @@ async def terminate_agreement(
     reason = data.reason.strip()
     if not reason:
         raise BadRequest("Give a reason", errors=[{"field": "reason", "message": "must not be blank"}])
-    async with locking_transaction():
+    async with transaction():
         row, access = await agreement_in_reach(principal=principal, agreement_id=agreement_id, lock=True)
         require_lead(access)
         check_revision(row, data.revision)

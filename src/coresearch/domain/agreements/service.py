@@ -14,7 +14,6 @@ from uuid import UUID
 
 import msgspec
 from piccolo.columns import Column
-from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
 from coresearch.domain.accounts import service as accounts
 from coresearch.domain.accounts.schemas import Principal
@@ -26,7 +25,7 @@ from coresearch.domain.audit import service as audit
 from coresearch.domain.projects import service as projects
 from coresearch.domain.projects.access import LEAD_ONLY, STAFF, ProjectAccess, project_access
 from coresearch.domain.projects.tables import MemberRole, Phase
-from coresearch.lib.db import current_engine, transaction
+from coresearch.lib.db import transaction
 from coresearch.lib.pagination import Page, keyset, page_of
 from coresearch.lib.problems import Conflict, Forbidden, NotFound, Unprocessable
 from coresearch.lib.records import locked, now, set_fields, today
@@ -49,20 +48,6 @@ TERMS = (
     "references_offered",
 )
 CLOSED = frozenset({AgreementStatus.ended, AgreementStatus.terminated})
-
-
-def locking_transaction() -> Any:
-    """A transaction in which `locked` reads serialise the writers of an agreement on both engines.
-
-    PostgreSQL locks the row. SQLite has no row locks; a DEFERRED transaction that reads and then
-    writes fails at once ("database is locked") when another writer went first, so here SQLite's
-    one write lock is taken at BEGIN (IMMEDIATE), and a racing move waits for it, then sees the
-    first move's result.
-    """
-    engine = current_engine()
-    if isinstance(engine, SQLiteEngine):
-        return engine.transaction(transaction_type=TransactionType.immediate)
-    return transaction()
 
 
 def effective_status(row: dict[str, Any]) -> AgreementStatus:
@@ -358,7 +343,7 @@ async def update_agreement(
         changes["phases"] = phase_values(changes["phases"])
     if "contact_person_id" in changes:
         changes["contact_person"] = changes.pop("contact_person_id")
-    async with locking_transaction():
+    async with transaction():
         before, access = await agreement_in_reach(principal=principal, agreement_id=agreement_id, lock=True)
         require_lead(access)
         status = effective_status(before)

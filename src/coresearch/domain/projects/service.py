@@ -127,6 +127,7 @@ async def update_project(*, principal: Principal, project_id: UUID, data: s.Proj
     access = await project_access(principal=principal, project_id=project_id, allowed=LEAD_ONLY)
     changes = set_fields(data)
     async with transaction():
+        # Locked: a status move and the audit's "before" must see the latest committed state.
         before = await locked(Project.select().where(Project.id == project_id)).first()
         if "status" in changes:
             current, wanted = ProjectStatus(before["status"]), ProjectStatus(changes["status"])
@@ -161,16 +162,32 @@ async def list_members(*, principal: Principal, project_id: UUID) -> list[s.Memb
     return [msgspec.convert(row, s.Member) for row in rows]
 
 
-async def _lead_count(project_id: UUID) -> int:
-    return await Membership.count().where(
-        (Membership.project == project_id) & (Membership.role == MemberRole.lead.value)
+async def _lock_leads(project_id: UUID) -> set[UUID]:
+    """Lock the project's lead memberships, in id order, and return the leads' user ids.
+
+    Every change to a project's members locks this set first, so two leads removed or demoted at
+    once (or two adds of one person) run one after the other and the second sees the first's
+    change: a project keeps at least one lead (SQLite: the IMMEDIATE transaction is the lock).
+    """
+    rows = await locked(
+        Membership.select(Membership.user)
+        .where((Membership.project == project_id) & (Membership.role == MemberRole.lead.value))
+        .order_by(Membership.id)
     )
+    return {row["user"] for row in rows}
+
+
+async def _locked_membership(project_id: UUID, user_id: UUID) -> dict[str, Any] | None:
+    return await locked(
+        Membership.select().where((Membership.project == project_id) & (Membership.user == user_id))
+    ).first()
 
 
 async def put_member(*, principal: Principal, project_id: UUID, user_id: UUID, data: s.MemberPut) -> s.Member:
     """Add a member or change their role (lead)."""
     await project_access(principal=principal, project_id=project_id, allowed=LEAD_ONLY)
     async with transaction():
+        leads = await _lock_leads(project_id)
         user = await User.select(User.full_name, User.role, User.is_active).where(User.id == user_id).first()
         if user is None or not user["is_active"]:
             raise NotFound("No such user")
@@ -179,15 +196,11 @@ async def put_member(*, principal: Principal, project_id: UUID, user_id: UUID, d
                 "A co-researcher account can only be a co-researcher member",
                 errors=[{"field": "role", "message": "must be co_researcher for this user"}],
             )
-        existing = (
-            await Membership.select()
-            .where((Membership.project == project_id) & (Membership.user == user_id))
-            .first()
-        )
+        existing = await _locked_membership(project_id, user_id)
         if existing is None:
             await Membership.insert(Membership(project=project_id, user=user_id, role=data.role.value))
         elif existing["role"] != data.role.value:
-            if existing["role"] == MemberRole.lead.value and await _lead_count(project_id) == 1:
+            if existing["role"] == MemberRole.lead.value and not leads - {user_id}:
                 raise Conflict("This is the project's only lead; make another lead first")
             await Membership.update({Membership.role: data.role.value}).where(Membership.id == existing["id"])
         if existing is None or existing["role"] != data.role.value:
@@ -211,14 +224,11 @@ async def remove_member(*, principal: Principal, project_id: UUID, user_id: UUID
     """Remove a member (lead); the only lead cannot be removed."""
     await project_access(principal=principal, project_id=project_id, allowed=LEAD_ONLY)
     async with transaction():
-        existing = (
-            await Membership.select()
-            .where((Membership.project == project_id) & (Membership.user == user_id))
-            .first()
-        )
+        leads = await _lock_leads(project_id)
+        existing = await _locked_membership(project_id, user_id)
         if existing is None:
             raise NotFound("No such member")
-        if existing["role"] == MemberRole.lead.value and await _lead_count(project_id) == 1:
+        if existing["role"] == MemberRole.lead.value and not leads - {user_id}:
             raise Conflict("This is the project's only lead; make another lead first")
         await Membership.delete().where(Membership.id == existing["id"])
         await audit.record(

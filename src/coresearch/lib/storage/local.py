@@ -16,6 +16,7 @@ import anyio
 import anyio.to_thread
 import msgspec
 
+from coresearch.lib.private import make_private_dir, open_private, write_private
 from coresearch.lib.storage.base import (
     CHUNK_SIZE,
     SIDECAR_SUFFIX,
@@ -83,7 +84,7 @@ class LocalDocumentStore:
         path = self._path(key)
         temp = path.parent / f".{path.name}.{secrets.token_hex(8)}.tmp"
         measure = Measure(max_bytes)
-        await self._disk(partial(path.parent.mkdir, parents=True, exist_ok=True))
+        await self._disk(make_private_dir, path.parent)
         handle = await self._disk(_open, temp, "wb")
         try:
             async for chunk in chunks:
@@ -153,7 +154,7 @@ class LocalDocumentStore:
 
     async def ensure_ready(self) -> None:
         """Create the folder if it is missing, then check it."""
-        await self._disk(partial(self._root.mkdir, parents=True, exist_ok=True))
+        await self._disk(make_private_dir, self._root)
         await self.check()
 
     async def close(self) -> None:
@@ -168,7 +169,7 @@ def _commit(temp: Path, path: Path, sidecar: _Sidecar) -> None:
     """Write the sidecar, then rename data and sidecar into place and persist the folder."""
     sidecar_temp = temp.with_name(temp.name + SIDECAR_SUFFIX)
     try:
-        sidecar_temp.write_bytes(msgspec.json.encode(sidecar))
+        write_private(sidecar_temp, msgspec.json.encode(sidecar))
         os.replace(temp, path)
         os.replace(sidecar_temp, _sidecar_path(path))
     finally:
@@ -207,7 +208,7 @@ def _unlink_object(path: Path) -> None:
 
 
 def _open(path: Path, mode: Literal["rb", "wb"]) -> BinaryIO:
-    return path.open(mode)
+    return open_private(path) if mode == "wb" else path.open(mode)
 
 
 def _flush_and_close(handle: BinaryIO) -> None:
