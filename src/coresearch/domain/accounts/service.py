@@ -21,7 +21,7 @@ from coresearch.lib.emails import email_problem
 from coresearch.lib.pagination import Page, check_limit, keyset, page_of
 from coresearch.lib.passwords import hash_password, password_problems, verify_password
 from coresearch.lib.problems import Conflict, Invalid, NotFound, Unauthorized, Unprocessable
-from coresearch.lib.records import locked, now, set_fields
+from coresearch.lib.records import locked, now, one, set_fields
 from coresearch.settings import Settings
 
 INVITE_LIFETIME = timedelta(days=7)
@@ -127,9 +127,10 @@ async def list_users(*, filters: s.UserFilters) -> Page[s.User]:
 
 
 async def _other_active_admins(user_id: UUID) -> int:
-    return await User.count().where(
+    admins: int = await User.count().where(
         (User.role == Role.admin.value) & (User.is_active == True) & (User.id != user_id)  # noqa: E712
     )
+    return admins
 
 
 async def update_user(*, actor: Actor, user_id: UUID, data: s.UserUpdate) -> s.User:
@@ -247,7 +248,7 @@ async def accept_invite(*, data: s.InviteAcceptance) -> None:
         await User.update(
             {User.password_hash: new_hash, User.password_changed_at: moment, User.updated_at: moment}
         ).where(User.id == invite["user"])
-        user_row = await User.select(User.role).where(User.id == invite["user"]).first()
+        user_row = await one(User.select(User.role).where(User.id == invite["user"]).first())
         await audit.record(
             actor=Actor(id=invite["user"], role=user_row["role"]),
             action="invite.accept",
