@@ -101,11 +101,13 @@ def api_route_handlers() -> list[Any]:
 
 
 def _provide_settings(state: State) -> Settings:
-    return state.settings
+    settings: Settings = state.settings
+    return settings
 
 
 def _provide_store(state: State) -> DocumentStore:
-    return state.store
+    store: DocumentStore = state.store
+    return store
 
 
 class ApplicationCore(InitPluginProtocol):
@@ -173,7 +175,9 @@ class ApplicationCore(InitPluginProtocol):
         app_config.openapi_config = _openapi_config()
         app_config = auth.on_app_init(app_config)
         # Security is declared per operation (public routes need no token), not for the document.
-        app_config.openapi_config.security = None
+        # (`on_app_init` replaced the config set above with a copy, so it is still there.)
+        if app_config.openapi_config is not None:
+            app_config.openapi_config.security = None
         # Outermost: the request id binds before authentication; OPTIONS is answered before guards.
         app_config.middleware[:0] = [request_id_middleware, options_middleware]
         return app_config

@@ -11,6 +11,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from typing import Any, Required, TypedDict
 from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -188,7 +189,7 @@ async def load_demo(*, settings: Settings, force: bool = False) -> DemoResult:
         return await _load()
 
 
-async def _already_loaded(lead_row: dict) -> DemoResult:
+async def _already_loaded(lead_row: dict[str, Any]) -> DemoResult:
     lead = Principal(
         id=lead_row["id"],
         email=lead_row["email"],
@@ -270,7 +271,7 @@ def _oslo() -> tzinfo:
 
 async def _add_meetings(lead: Principal, project_id: UUID, people: dict[str, Principal], today: date) -> None:
     oslo = _oslo()
-    plans = [
+    plans: list[tuple[work.MeetingCreate, dict[str, AttendanceMode | None]]] = [
         (
             work.MeetingCreate(
                 title="Oppstartsmøte for forskningsgruppen",
@@ -362,8 +363,17 @@ async def _add_agreement(
     await agreement_moves.accept_agreement(principal=ase, agreement_id=agreement.id, data=step)
 
 
+class _TaskFields(TypedDict, total=False):
+    """A demo task's own fields (assignees and due date are added when it is created)."""
+
+    title: Required[str]
+    phase: Required[Phase]
+    description: str
+    estimated_minutes: int
+
+
 # (due in days, assignees, status, the task as created)
-TASKS = [
+TASKS: list[tuple[int, tuple[str, ...], TaskStatus, _TaskFields]] = [
     (
         -265,
         ("researcher",),
@@ -430,8 +440,21 @@ async def _add_tasks(lead: Principal, project_id: UUID, people: dict[str, Princi
             await tasks.update_task(principal=lead, task_id=task.id, data=work.TaskUpdate(status=status))
 
 
+class _ActivityFields(TypedDict, total=False):
+    """A demo activity's own fields (date and participants are added when it is logged)."""
+
+    phase: Required[Phase]
+    kind: Required[ActivityKind]
+    level: Required[Level]
+    minutes: Required[int]
+    summary: str
+    hoped_to_influence: str
+    what_changed: str
+    why_it_matters: str
+
+
 # (days ago, participants, the activity as logged)
-ACTIVITIES = [
+ACTIVITIES: list[tuple[int, tuple[str, ...], _ActivityFields]] = [
     (
         280,
         CO_RESEARCHERS,

@@ -178,9 +178,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             endpoint = parsed.netloc
         else:
             secure_default = True
-        missing = [n for n in ("S3_ACCESS_KEY", "S3_SECRET_KEY") if _get(env, n) is None]
-        if missing:
-            raise SettingsError(f"{PREFIX}{missing[0]}: required when {PREFIX}S3_ENDPOINT is set")
+        unset = [n for n in ("S3_ACCESS_KEY", "S3_SECRET_KEY") if _get(env, n) is None]
+        if unset:
+            raise SettingsError(f"{PREFIX}{unset[0]}: required when {PREFIX}S3_ENDPOINT is set")
         bucket = _get(env, "S3_BUCKET") or "coresearch"
         if not BUCKET_NAME.fullmatch(bucket) or ".." in bucket:
             raise SettingsError(

@@ -23,7 +23,8 @@ SQLITE_BUSY_TIMEOUT_SECONDS = 15.0
 SQLITE_COMPANIONS = ("-wal", "-shm")
 
 
-class PooledConnection(asyncpg.Connection):
+# asyncpg ships no type information, so to mypy its `Connection` is `Any`.
+class PooledConnection(asyncpg.Connection):  # type: ignore[misc]
     """A pool connection that skips asyncpg's reset statement when it goes back to the pool.
 
     By default asyncpg sends `pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL` on
@@ -48,7 +49,7 @@ class ImmediateTransaction(SQLiteTransaction):
     async def begin(self) -> None:
         """BEGIN IMMEDIATE; if the lock wait runs out, close the connection Piccolo would leak."""
         try:
-            await super().begin()
+            await super().begin()  # type: ignore[no-untyped-call]  # Piccolo ships no type hints
         except BaseException:
             await self.connection.close()
             raise
@@ -67,7 +68,7 @@ def sqlite_path(url: str) -> Path:
     return Path(url.removeprefix("sqlite:///"))
 
 
-def engine_from_url(url: str) -> Engine:
+def engine_from_url(url: str) -> Engine[Any]:
     """Build (without connecting) the Piccolo engine a database URL names."""
     if url.startswith("sqlite"):
         path = sqlite_path(url)
@@ -84,7 +85,7 @@ def _registered_tables() -> list[Any]:
     return [*Finder().get_table_classes(), Migration]
 
 
-def use_engine(engine: Engine) -> None:
+def use_engine(engine: Engine[Any]) -> None:
     """Make `engine` the one every table and the migration runner use."""
     from coresearch import piccolo_conf
 
@@ -93,7 +94,7 @@ def use_engine(engine: Engine) -> None:
         table._meta.db = engine
 
 
-def current_engine() -> Engine:
+def current_engine() -> Engine[Any]:
     """Return the engine in use."""
     from coresearch import piccolo_conf
 
@@ -111,7 +112,7 @@ def _prepare_sqlite_file(path: Path) -> None:
         connection.execute("PRAGMA journal_mode=WAL")
 
 
-async def open_database(url: str) -> Engine:
+async def open_database(url: str) -> Engine[Any]:
     """Create the engine for `url`, install it, and open its connection pool."""
     engine = engine_from_url(url)
     if isinstance(engine, SQLiteEngine):
@@ -127,13 +128,13 @@ async def open_database(url: str) -> Engine:
     return engine
 
 
-async def close_database(engine: Engine) -> None:
+async def close_database(engine: Engine[Any]) -> None:
     """Close the engine's pool, if it has one."""
     if isinstance(engine, PostgresEngine) and engine.pool is not None:
         await engine.close_connection_pool()
 
 
-async def ping(engine: Engine, seconds: float = 3.0) -> None:
+async def ping(engine: Engine[Any], seconds: float = 3.0) -> None:
     """Run a trivial query; raise DatabaseUnavailable if it fails or takes too long."""
     try:
         with anyio.fail_after(seconds):

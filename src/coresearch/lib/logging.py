@@ -8,6 +8,7 @@ import sys
 import uuid
 
 import structlog
+from litestar.enums import ScopeType
 from litestar.logging.config import (
     StructLoggingConfig,
     default_logger_factory,
@@ -36,7 +37,7 @@ def structlog_config(*, level: str, as_json: bool | None) -> StructlogConfig:
         ),
         middleware_logging_config=LoggingMiddlewareConfig(
             request_log_fields=("method", "path"),
-            response_log_fields=("status_code",),
+            response_log_fields=["status_code"],
         ),
     )
 
@@ -55,7 +56,7 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
     """Bind the request id to every log line of the request."""
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != ScopeType.HTTP:
             await app(scope, receive, send)
             return
         with structlog.contextvars.bound_contextvars(request_id=request_id_of(scope)):
@@ -67,7 +68,7 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
 async def send_request_id(message: Message, scope: Scope) -> None:
     """A `before_send` hook: `X-Request-ID` on every response, including the ones the router
     answers before any middleware runs (unknown path, wrong method)."""
-    if scope["type"] == "http" and message["type"] == "http.response.start":
+    if scope["type"] == ScopeType.HTTP and message["type"] == "http.response.start":
         message["headers"] = [
             *message.get("headers", []),
             (REQUEST_ID_HEADER.encode(), request_id_of(scope).encode()),

@@ -27,7 +27,7 @@ from http import HTTPStatus
 from typing import TYPE_CHECKING
 
 import msgspec
-from litestar._openapi.schema_generation.plugins import StructSchemaPlugin
+from litestar._openapi.schema_generation.plugins.struct import StructSchemaPlugin
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi import ResponseSpec
 from litestar.openapi.spec import Operation, SecurityRequirement

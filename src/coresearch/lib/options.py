@@ -8,6 +8,7 @@ middleware answers first, before guards, from the path's final route.
 
 from __future__ import annotations
 
+from litestar.enums import ScopeType
 from litestar.routes import HTTPRoute
 from litestar.types import ASGIApp, Receive, Scope, Send
 
@@ -30,7 +31,9 @@ def options_middleware(app: ASGIApp) -> ASGIApp:
     """Answer `OPTIONS` with 204 and the path's methods; pass everything else on."""
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        allow = _allow_header(scope) if scope["type"] == "http" and scope["method"] == "OPTIONS" else None
+        allow = (
+            _allow_header(scope) if scope["type"] == ScopeType.HTTP and scope["method"] == "OPTIONS" else None
+        )
         if allow is None:
             await app(scope, receive, send)
             return

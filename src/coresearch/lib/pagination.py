@@ -99,7 +99,7 @@ def decode_cursor(cursor: str, sort_type: type[date | datetime | str], *, nullab
 
 
 def keyset(
-    query: Select,
+    query: Select[Any],
     cursor: str | None,
     *,
     sort: Column,
@@ -107,7 +107,7 @@ def keyset(
     id_column: Column,
     descending: bool = False,
     nulls_last: bool = False,
-) -> Select:
+) -> Select[Any]:
     """Order `query` by (sort, id) and, given a cursor, keep only the rows after its position.
 
     Ascending that is `(sort > v) OR (sort = v AND id > last)`, descending its mirror image,

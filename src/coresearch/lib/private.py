@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 from pathlib import Path
-from typing import IO, Any
+from typing import BinaryIO
 
 PRIVATE_FILE_MODE = 0o600
 PRIVATE_DIR_MODE = 0o700
@@ -43,10 +43,10 @@ def restrict_to_owner(path: Path) -> None:
             path.chmod(mode & 0o700)
 
 
-def open_private(path: Path, mode: str = "wb") -> IO[Any]:
-    """Open a new owner-only file for writing (fails if it exists)."""
+def open_private(path: Path) -> BinaryIO:
+    """Open a new owner-only file for binary writing (fails if it exists)."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    return os.fdopen(os.open(path, flags, PRIVATE_FILE_MODE), mode)
+    return os.fdopen(os.open(path, flags, PRIVATE_FILE_MODE), "wb")
 
 
 def write_private(path: Path, data: bytes) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from litestar import Controller, Request, get, patch, post
@@ -31,7 +32,10 @@ class AuthController(Controller):
         responses=problem_responses(401, 429),
     )
     async def login(
-        self, data: JSONBody[s.LoginRequest], request: Request, settings: NamedDependency[Settings]
+        self,
+        data: JSONBody[s.LoginRequest],
+        request: Request[Any, Any, Any],
+        settings: NamedDependency[Settings],
     ) -> s.TokenResponse:
         """Exchange e-mail and password for a bearer token (rate limited)."""
         address = request.client.host if request.client else "unknown"
@@ -40,12 +44,12 @@ class AuthController(Controller):
         )
 
     @post("/logout", operation_id="auth_logout", status_code=HTTP_204_NO_CONTENT)
-    async def logout(self, request: Request[s.Principal, object, object]) -> None:
+    async def logout(self, request: s.AuthedRequest) -> None:
         """Revoke the token used for this request."""
         await service.logout(principal=request.user)
 
     @get("/me", operation_id="auth_me")
-    async def me(self, request: Request[s.Principal, object, object]) -> s.User:
+    async def me(self, request: s.AuthedRequest) -> s.User:
         """The signed-in user."""
         return await service.get_user(user_id=request.user.id)
 
@@ -55,9 +59,7 @@ class AuthController(Controller):
         status_code=HTTP_204_NO_CONTENT,
         responses=problem_responses(429),
     )
-    async def change_password(
-        self, data: JSONBody[s.PasswordChange], request: Request[s.Principal, object, object]
-    ) -> None:
+    async def change_password(self, data: JSONBody[s.PasswordChange], request: s.AuthedRequest) -> None:
         """Change one's own password; every other token of the user is revoked."""
         address = request.client.host if request.client else "unknown"
         await service.change_password(principal=request.user, data=data, client_address=address)
@@ -81,9 +83,7 @@ class UsersController(Controller):
     guards = [admin_only]
 
     @post("/", operation_id="users_create")
-    async def create_user(
-        self, data: JSONBody[s.UserCreate], request: Request[s.Principal, object, object]
-    ) -> s.UserCreated:
+    async def create_user(self, data: JSONBody[s.UserCreate], request: s.AuthedRequest) -> s.UserCreated:
         """Create a user; without a password the answer carries a one-time invite token."""
         return await service.create_user(actor=service.actor_of(request.user), data=data)
 
@@ -102,7 +102,7 @@ class UsersController(Controller):
         self,
         user_id: FromPath[UUID],
         data: JSONBody[s.UserUpdate],
-        request: Request[s.Principal, object, object],
+        request: s.AuthedRequest,
     ) -> s.User:
         """Change a user's e-mail, name, role or active state."""
         return await service.update_user(actor=service.actor_of(request.user), user_id=user_id, data=data)

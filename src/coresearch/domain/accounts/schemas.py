@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 import msgspec
+from litestar import Request
+from litestar.datastructures import State
 from litestar.params import FromQuery
 
 from coresearch.domain.accounts.tables import Role
@@ -26,6 +28,10 @@ class Principal(msgspec.Struct, frozen=True):
     full_name: str
     role: Role
     token_id: UUID
+
+
+# The request of a signed-in caller: the token middleware sets `request.user`.
+AuthedRequest = Request[Principal, Any, State]
 
 
 class LoginRequest(msgspec.Struct, forbid_unknown_fields=True):

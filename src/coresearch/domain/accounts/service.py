@@ -21,7 +21,7 @@ from coresearch.lib.emails import email_problem
 from coresearch.lib.pagination import Page, check_limit, keyset, page_of
 from coresearch.lib.passwords import hash_password, password_problems, verify_password
 from coresearch.lib.problems import Conflict, Invalid, NotFound, Unauthorized, Unprocessable
-from coresearch.lib.records import locked, now, set_fields
+from coresearch.lib.records import locked, now, one, set_fields
 from coresearch.settings import Settings
 
 INVITE_LIFETIME = timedelta(days=7)
@@ -267,7 +267,7 @@ async def accept_invite(*, data: s.InviteAcceptance) -> None:
         await User.update(
             {User.password_hash: new_hash, User.password_changed_at: moment, User.updated_at: moment}
         ).where(User.id == invite["user"])
-        user_row = await User.select(User.role).where(User.id == invite["user"]).first()
+        user_row = await one(User.select(User.role).where(User.id == invite["user"]).first())
         await audit.record(
             actor=Actor(id=invite["user"], role=user_row["role"]),
             action="invite.accept",

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
-from litestar import Controller, Request, get, patch, post
-from litestar.datastructures import State
+from litestar import Controller, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import Body, FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
-from coresearch.domain.accounts.schemas import Principal
+from coresearch.domain.accounts.schemas import AuthedRequest
 from coresearch.domain.agreements import lifecycle, service
 from coresearch.domain.agreements import schemas as s
 from coresearch.lib.pagination import Page, provide_filters
 
-AuthedRequest = Request[Principal, Any, State]
 Limit = Annotated[int, QueryParameter(ge=1, le=200)]
 # Send and accept need no body; one may carry the `revision` the client read.
 OptionalStep = Annotated[s.AgreementStep | None, Body()]

@@ -10,13 +10,14 @@ from uuid import UUID
 
 import msgspec
 import structlog
+from piccolo.columns import Column
 from piccolo.table import Table
 
 from coresearch.domain.audit.actions import ACTIONS
 from coresearch.domain.audit.schemas import AuditEntryOut, AuditFilters
 from coresearch.domain.audit.tables import AuditEntry
 from coresearch.lib.pagination import Page, check_limit, keyset, page_of
-from coresearch.lib.records import now
+from coresearch.lib.records import now, one
 
 MASK = "***"
 SENSITIVE_FIELDS = frozenset(
@@ -135,12 +136,12 @@ async def update_audited(
     `fields` and `related`, before and after, for `entity_id` (default: the row's id).
     """
     key = table._meta.primary_key
-    real = {name: value for name, value in changes.items() if before[name] != value}
+    real: dict[Column | str, Any] = {name: value for name, value in changes.items() if before[name] != value}
     related_before, related_after = related
     if not real and related_before == related_after:
         return before
     await table.update({**real, "updated_at": now()}).where(key == before[key._meta.name])
-    after = await table.select().where(key == before[key._meta.name]).first()
+    after = await one(table.select().where(key == before[key._meta.name]).first())
     await record(
         actor=actor,
         action=action,

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from litestar import Controller, Request, get, patch, post, put
+from litestar import Controller, get, patch, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
-from coresearch.domain.accounts.schemas import Principal
+from coresearch.domain.accounts.schemas import AuthedRequest
 from coresearch.domain.coresearchers import consents, profiles, training
 from coresearch.domain.coresearchers import schemas as s
 from coresearch.domain.coresearchers.tables import ConsentScope
@@ -17,7 +17,6 @@ from coresearch.lib.crypto import keyring_for
 from coresearch.lib.pagination import Page, Paging, provide_filters
 from coresearch.settings import Settings
 
-AuthedRequest = Request[Principal, object, object]
 Limit = Annotated[int, QueryParameter(ge=1, le=200)]
 CoresearcherId = FromPath[UUID]
 

@@ -27,7 +27,7 @@ from coresearch.domain.coresearchers.tables import ENCRYPTED_COLUMNS, Profile
 from coresearch.lib.crypto import KeyMissing, Keyring, UndecryptableValue, context
 from coresearch.lib.db import transaction
 from coresearch.lib.problems import BadRequest, ServiceUnavailable
-from coresearch.lib.records import locked, now, set_fields
+from coresearch.lib.records import locked, now, one, set_fields
 
 logger = structlog.get_logger(__name__)
 
@@ -168,8 +168,7 @@ async def update_profile(
             account = UserUpdate(full_name=data.full_name, email=data.email)
             await accounts.update_user(actor=actor, user_id=coresearcher_id, data=account)
         profile_id = await ensure_profile(user_id=coresearcher_id, actor=actor)
-        before = await _row(coresearcher_id, lock=True)
-        assert before is not None
+        before = await one(_row(coresearcher_id, lock=True))
         columns: dict[Any, Any] = {}
         audit_before: dict[str, Any] = {}
         audit_after: dict[str, Any] = {}

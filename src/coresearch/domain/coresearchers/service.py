@@ -11,7 +11,7 @@ from coresearch.domain.audit.service import Actor
 from coresearch.domain.coresearchers.consents import consent_granted
 from coresearch.domain.coresearchers.tables import Profile
 from coresearch.lib.problems import Unprocessable
-from coresearch.lib.records import now
+from coresearch.lib.records import now, one
 
 
 async def ensure_profile(*, user_id: UUID, actor: Actor) -> UUID:
@@ -38,8 +38,8 @@ async def ensure_profile(*, user_id: UUID, actor: Actor) -> UUID:
     profile = Profile(user=user_id, created_at=moment, updated_at=moment)
     # A concurrent first PATCH may insert the row between the check and here: keep theirs.
     await Profile.insert(profile).on_conflict(target=Profile.user, action="DO NOTHING")
-    row = await Profile.select(Profile.id).where(Profile.user == user_id).first()
-    assert row is not None  # inserted above, or by the concurrent writer
+    # Inserted above, or by the concurrent writer.
+    row = await one(Profile.select(Profile.id).where(Profile.user == user_id).first())
     if row["id"] == profile.id:
         await audit.record(
             actor=actor, action="coresearcher_profile.create", entity="coresearcher", entity_id=user_id

@@ -16,6 +16,7 @@ from coresearch.domain.projects.tables import MemberRole
 from coresearch.lib.db import transaction
 from coresearch.lib.pagination import Page, Paging, keyset, page_of
 from coresearch.lib.problems import Unprocessable
+from coresearch.lib.records import one
 
 FIELDS = ("title", "completed_on", "minutes", "provider", "project")
 
@@ -57,8 +58,7 @@ async def record_training(
             recorded_by=principal.id,
         )
         await training.save()
-        row = await Training.select().where(Training.id == training.id).first()
-        assert row is not None
+        row = await one(Training.select().where(Training.id == training.id).first())
         await audit.record(
             actor=actor_of(principal),
             action="training.create",

@@ -16,7 +16,7 @@ from coresearch.domain.documents.upload import ReceivedFile
 from coresearch.domain.documents.visibility import can_see
 from coresearch.domain.projects.access import ProjectAccess, project_access
 from coresearch.lib.problems import NotFound
-from coresearch.lib.records import locked
+from coresearch.lib.records import locked, one
 
 VERSION_FIELDS = ("version", "filename", "size", "sha256", "content_type")
 
@@ -112,4 +112,4 @@ async def insert_version(
         created_at=moment,
     )
     await DocumentVersion.insert(version)
-    return await DocumentVersion.select().where(DocumentVersion.id == version_id).first()
+    return await one(DocumentVersion.select().where(DocumentVersion.id == version_id).first())

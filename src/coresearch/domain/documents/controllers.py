@@ -11,7 +11,7 @@ from litestar.params import FromPath, FromQuery, QueryParameter, SkipValidation
 from litestar.response import Redirect, Stream
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT, HTTP_304_NOT_MODIFIED
 
-from coresearch.domain.accounts.schemas import Principal
+from coresearch.domain.accounts.schemas import AuthedRequest
 from coresearch.domain.documents import documents, versions
 from coresearch.domain.documents import schemas as s
 from coresearch.domain.documents.openapi import ContentOperation, UploadOperation, VersionOperation
@@ -20,7 +20,6 @@ from coresearch.lib.pagination import Page, provide_filters
 from coresearch.lib.storage import DocumentStore, ObjectReader, attachment_disposition
 from coresearch.settings import Settings
 
-AuthedRequest = Request[Principal, object, object]
 VersionNumber = Annotated[int | None, QueryParameter(ge=1)]
 # The store is a Protocol: nothing to validate, and msgspec cannot check instances of it.
 Store = NamedDependency[SkipValidation[DocumentStore]]
@@ -175,4 +174,4 @@ class DocumentsController(Controller):
         await documents.delete_document(principal=request.user, document_id=document_id, store=store)
 
 
-ROUTE_HANDLERS: list = [DocumentsController]
+ROUTE_HANDLERS: list[type[Controller]] = [DocumentsController]

@@ -35,7 +35,7 @@ from coresearch.domain.projects.access import project_access
 from coresearch.lib.db import transaction
 from coresearch.lib.pagination import Page, check_limit, keyset, page_of
 from coresearch.lib.problems import Forbidden
-from coresearch.lib.records import now
+from coresearch.lib.records import now, one
 from coresearch.lib.storage import DocumentStore
 
 
@@ -88,7 +88,7 @@ async def create_document(
                 received=received,
                 moment=moment,
             )
-            row = await Document.select().where(Document.id == document_id).first()
+            row = await one(Document.select().where(Document.id == document_id).first())
             await audit.record(
                 actor=actor_of(principal),
                 action="document.create",

@@ -315,7 +315,7 @@ async def _delete_orphan(*, store: DocumentStore, orphan: OrphanObject) -> int:
 
 async def _remove_missing_version(item: MissingObject) -> list[str]:
     """Remove one version row whose object is gone and fix its document; return what changed."""
-    changed = []
+    changed: list[str] = []
     async with transaction():
         version = await DocumentVersion.select().where(DocumentVersion.id == item.version_id).first()
         if version is None:

@@ -11,7 +11,7 @@ both stores discard what they received).
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 
 from python_multipart.exceptions import MultipartParseError
@@ -237,7 +237,7 @@ async def receive_upload(
     provisional_type = sniffer.decide(head, complete=whole)
     final_type: list[str] = []
 
-    async def chunks() -> AsyncIterator[bytes]:
+    async def chunks() -> AsyncGenerator[bytes, None]:
         sniffer.feed(head)
         yield head
         if not whole:

@@ -25,7 +25,7 @@ from coresearch.domain.documents.upload import FormUpload, receive_upload
 from coresearch.domain.documents.visibility import may_add_version
 from coresearch.lib.db import transaction
 from coresearch.lib.problems import Forbidden, NotFound, ServiceUnavailable
-from coresearch.lib.records import now
+from coresearch.lib.records import now, one
 from coresearch.lib.storage import DocumentStore, ObjectNotFound, ObjectReader
 
 logger = structlog.get_logger(__name__)
@@ -85,7 +85,7 @@ async def add_version(
             await Document.update({Document.current_version: number, Document.updated_at: moment}).where(
                 Document.id == document_id
             )
-            after = await Document.select().where(Document.id == document_id).first()
+            after = await one(Document.select().where(Document.id == document_id).first())
             await audit.record(
                 actor=actor_of(principal),
                 action="document.version_add",

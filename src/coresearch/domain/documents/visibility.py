@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from piccolo.columns.combination import CombinableMixin
+from piccolo.custom_types import Combinable
 
 from coresearch.domain.accounts.schemas import Principal
 from coresearch.domain.documents.tables import Document, Visibility
@@ -30,7 +30,7 @@ def can_see(*, principal: Principal, access: ProjectAccess, row: dict[str, Any])
     return role == MemberRole.lead
 
 
-def visible_filter(*, principal: Principal, access: ProjectAccess) -> CombinableMixin | None:
+def visible_filter(*, principal: Principal, access: ProjectAccess) -> Combinable | None:
     """The `can_see` rule as a condition on `Document` rows (None: the caller sees them all)."""
     if access.oversight:
         return None

@@ -52,7 +52,7 @@ from coresearch.lib.db import current_engine, transaction
 from coresearch.lib.pagination import Page, check_limit, decode_cursor, page_of
 from coresearch.lib.periods import check_period
 from coresearch.lib.problems import Forbidden, NotFound, Unprocessable
-from coresearch.lib.records import locked, now, set_fields, today
+from coresearch.lib.records import locked, now, one, set_fields, today
 
 ACTIVITY_FIELDS = (
     "phase",
@@ -241,7 +241,7 @@ async def create_activity(*, principal: Principal, project_id: UUID, data: s.Act
             confirmed=[u for u in participant_ids if confirmed[u]],
             pending=[u for u in participant_ids if not confirmed[u]],
         )
-        row = await Activity.select().where(Activity.id == activity.id).first()
+        row = await one(Activity.select().where(Activity.id == activity.id).first())
         await audit.record(
             actor=actor_of(principal),
             action="activity.create",
@@ -353,7 +353,7 @@ async def confirm_participant(*, principal: Principal, activity_id: UUID, user_i
         after = await confirm(activity_id=activity_id, user_id=user_id, before=before)
         if after != before:
             await Activity.update({Activity.updated_at: now()}).where(Activity.id == activity_id)
-            row = await Activity.select().where(Activity.id == activity_id).first()
+            row = await one(Activity.select().where(Activity.id == activity_id).first())
         await audit.record(
             actor=actor_of(principal),
             action="activity.participant_confirm",

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from litestar import Controller, Request, get, patch, post
+from litestar import Controller, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
-from coresearch.domain.accounts.schemas import Principal
+from coresearch.domain.accounts.schemas import AuthedRequest
 from coresearch.domain.involvement import activities, evaluations
 from coresearch.domain.involvement import schemas as s
 from coresearch.lib.pagination import Page, Paging, provide_filters
-
-AuthedRequest = Request[Principal, object, object]
 
 
 class ActivitiesController(Controller):
@@ -120,4 +118,4 @@ class EvaluationRoundsController(Controller):
         return await evaluations.summarise_round(principal=request.user, round_id=round_id)
 
 
-ROUTE_HANDLERS: list = [ActivitiesController, EvaluationRoundsController]
+ROUTE_HANDLERS: list[type[Controller]] = [ActivitiesController, EvaluationRoundsController]

@@ -32,7 +32,7 @@ from coresearch.domain.projects.tables import MemberRole
 from coresearch.lib.db import transaction
 from coresearch.lib.pagination import Page, Paging, keyset, page_of
 from coresearch.lib.problems import Conflict, Forbidden, NotFound, Unprocessable
-from coresearch.lib.records import locked, now, today
+from coresearch.lib.records import locked, now, one, today
 
 QUESTIONS = ("voice", "contribute", "agenda", "change")
 SCORES = range(1, 6)
@@ -137,7 +137,7 @@ async def open_round(
             created_at=now(),
         )
         await evaluation_round.save()
-        row = await EvaluationRound.select().where(EvaluationRound.id == evaluation_round.id).first()
+        row = await one(EvaluationRound.select().where(EvaluationRound.id == evaluation_round.id).first())
         await audit.record(
             actor=actor_of(principal),
             action="evaluation_round.create",
@@ -181,7 +181,7 @@ async def close_round(*, principal: Principal, round_id: UUID) -> s.EvaluationRo
         )
         if not closed:
             raise Conflict("The evaluation round is closed already")
-        row = await EvaluationRound.select().where(EvaluationRound.id == round_id).first()
+        row = await one(EvaluationRound.select().where(EvaluationRound.id == round_id).first())
         await audit.record(
             actor=actor_of(principal),
             action="evaluation_round.close",
@@ -206,7 +206,9 @@ async def answer_round(
             # Participation first: the unique index decides between concurrent answers.
             await EvaluationParticipation.insert(EvaluationParticipation(round=round_id, user=principal.id))
             # Locked, so a close that commits meanwhile is seen and no answer lands after it.
-            current = await locked(EvaluationRound.select().where(EvaluationRound.id == round_id)).first()
+            current = await one(
+                locked(EvaluationRound.select().where(EvaluationRound.id == round_id)).first()
+            )
             if is_closed(current, today()):
                 raise Conflict("The evaluation round is closed")
             await EvaluationAnswer.insert(

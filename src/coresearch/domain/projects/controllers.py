@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from litestar import Controller, Request, delete, get, patch, post, put
+from litestar import Controller, delete, get, patch, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from coresearch.domain.accounts.guards import requires_role
-from coresearch.domain.accounts.schemas import Principal
+from coresearch.domain.accounts.schemas import AuthedRequest
 from coresearch.domain.accounts.tables import Role
 from coresearch.domain.projects import schemas as s
 from coresearch.domain.projects import service
 from coresearch.lib.pagination import Page, provide_filters
 
-AuthedRequest = Request[Principal, object, object]
 ProjectId = FromPath[UUID]
 
 

@@ -30,7 +30,7 @@ from coresearch.domain.projects.tables import (
 from coresearch.lib.db import transaction
 from coresearch.lib.pagination import Page, check_limit, keyset, page_of
 from coresearch.lib.problems import Conflict, NotFound, Unprocessable
-from coresearch.lib.records import locked, now, set_fields
+from coresearch.lib.records import locked, now, one, set_fields
 
 NEXT_STATUS = {
     ProjectStatus.planning: ProjectStatus.active,
@@ -78,7 +78,7 @@ async def create_project(*, principal: Principal, data: s.ProjectCreate) -> s.Pr
                 for index, phase in enumerate(Phase, 1)
             ]
         )
-        row = await Project.select().where(Project.id == project.id).first()
+        row = await one(Project.select().where(Project.id == project.id).first())
         await audit.record(
             actor=actor_of(principal),
             action="project.create",
@@ -92,7 +92,7 @@ async def create_project(*, principal: Principal, data: s.ProjectCreate) -> s.Pr
 async def get_project(*, principal: Principal, project_id: UUID) -> s.Project:
     """Return a project the caller may see."""
     access = await project_access(principal=principal, project_id=project_id)
-    row = await Project.select().where(Project.id == project_id).first()
+    row = await one(Project.select().where(Project.id == project_id).first())
     return _to_project(row, access.member_role)
 
 
@@ -128,7 +128,7 @@ async def update_project(*, principal: Principal, project_id: UUID, data: s.Proj
     changes = set_fields(data)
     async with transaction():
         # Locked: a status move and the audit's "before" must see the latest committed state.
-        before = await locked(Project.select().where(Project.id == project_id)).first()
+        before = await one(locked(Project.select().where(Project.id == project_id)).first())
         if "status" in changes:
             current, wanted = ProjectStatus(before["status"]), ProjectStatus(changes["status"])
             if wanted != current and NEXT_STATUS.get(current) != wanted:
@@ -212,8 +212,8 @@ async def put_member(*, principal: Principal, project_id: UUID, user_id: UUID, d
                 before={"member": str(user_id), "role": existing["role"]} if existing else None,
                 after={"member": str(user_id), "role": data.role.value},
             )
-        row = (
-            await Membership.select(Membership.created_at)
+        row = await one(
+            Membership.select(Membership.created_at)
             .where((Membership.project == project_id) & (Membership.user == user_id))
             .first()
         )
@@ -258,9 +258,10 @@ async def update_phase(
         raise NotFound("No such phase")
     changes = set_fields(data)
     async with transaction():
-        before = await locked(
-            ProjectPhase.select().where((ProjectPhase.project == project_id) & (ProjectPhase.phase == phase))
-        ).first()
+        query = ProjectPhase.select().where(
+            (ProjectPhase.project == project_id) & (ProjectPhase.phase == phase)
+        )
+        before = await one(locked(query).first())
         after = await audit.update_audited(
             ProjectPhase,
             before=before,

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from litestar import Controller, Request, get, patch, post, put
+from litestar import Controller, get, patch, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
-from coresearch.domain.accounts.schemas import Principal
+from coresearch.domain.accounts.schemas import AuthedRequest
 from coresearch.domain.work import meetings, tasks
 from coresearch.domain.work import schemas as s
 from coresearch.lib.pagination import Page, provide_filters
-
-AuthedRequest = Request[Principal, object, object]
 
 
 class TasksController(Controller):
@@ -118,4 +116,4 @@ class MeetingsController(Controller):
         )
 
 
-ROUTE_HANDLERS: list = [TasksController, MeetingsController]
+ROUTE_HANDLERS: list[type[Controller]] = [TasksController, MeetingsController]

@@ -25,7 +25,7 @@ from coresearch.lib.db import transaction
 from coresearch.lib.pagination import Page, check_limit, keyset, page_of
 from coresearch.lib.periods import check_period
 from coresearch.lib.problems import NotFound, Unprocessable
-from coresearch.lib.records import locked, now, set_fields
+from coresearch.lib.records import locked, now, one, set_fields
 
 MEETING_FIELDS = ("title", "phase", "starts_at", "ends_at", "location", "break_minutes", "agenda")
 LONGEST_MEETING = timedelta(hours=24)
@@ -109,7 +109,7 @@ async def create_meeting(*, principal: Principal, project_id: UUID, data: s.Meet
             updated_at=moment,
         )
         await meeting.save()
-        row = await Meeting.select().where(Meeting.id == meeting.id).first()
+        row = await one(Meeting.select().where(Meeting.id == meeting.id).first())
         await audit.record(
             actor=actor_of(principal),
             action="meeting.create",
@@ -209,7 +209,7 @@ async def put_attendance(
             action="DO UPDATE",
             values=[Attendance.attended, Attendance.mode, Attendance.recorded_at],
         )
-        after = await Attendance.select().where(where).first()
+        after = await one(Attendance.select().where(where).first())
         fields = ("attended", "mode")
         if before is None or any(before[f] != after[f] for f in fields):
             await audit.record(

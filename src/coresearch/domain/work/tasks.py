@@ -29,7 +29,7 @@ from coresearch.lib.db import current_engine, transaction
 from coresearch.lib.pagination import Page, check_limit, decode_cursor, keyset, page_of
 from coresearch.lib.periods import check_period
 from coresearch.lib.problems import Forbidden, NotFound, Unprocessable
-from coresearch.lib.records import locked, now, set_fields
+from coresearch.lib.records import locked, now, one, set_fields
 
 TASK_FIELDS = ("title", "description", "phase", "status", "due_on", "estimated_minutes")
 # Fields an assignee who is a co-researcher may change.
@@ -51,7 +51,7 @@ _MEMBER = 'SELECT 1 FROM project_members pm WHERE pm.project = x.project AND pm.
 IN_MEMBER_PROJECTS_SQL = {"postgres": f"EXISTS ({_MEMBER} OFFSET 0)", "sqlite": f"EXISTS ({_MEMBER})"}
 
 
-def _in_due_order(query: Select, cursor: str | None) -> Select:
+def _in_due_order(query: Select[Any], cursor: str | None) -> Select[Any]:
     """Order by (undated last, due date, id) and start after the cursor's position."""
     return keyset(query, cursor, sort=Task.due_on, sort_type=date, id_column=Task.id, nulls_last=True)
 
@@ -93,7 +93,7 @@ def _to_task(row: dict[str, Any], assignee_ids: list[UUID]) -> s.Task:
     )
 
 
-async def _page(query: Select, limit: int) -> Page[s.Task]:
+async def _page(query: Select[Any], limit: int) -> Page[s.Task]:
     return await _page_of_rows(await query.limit(limit + 1), limit)
 
 
@@ -133,7 +133,7 @@ async def _checked_assignees(
 
 async def _task_in_reach(
     *, principal: Principal, task_id: UUID, lock: bool = False
-) -> tuple[dict, ProjectAccess]:
+) -> tuple[dict[str, Any], ProjectAccess]:
     """The task and the caller's access to its project; 404 unless the caller may see the task.
 
     Co-researchers see only the tasks assigned to them.
@@ -182,7 +182,7 @@ async def create_task(*, principal: Principal, project_id: UUID, data: s.TaskCre
                     for user_id in assignee_ids
                 ]
             )
-        row = await Task.select().where(Task.id == task.id).first()
+        row = await one(Task.select().where(Task.id == task.id).first())
         await audit.record(
             actor=actor_of(principal),
             action="task.create",
