@@ -10,6 +10,7 @@ changed in between, so nobody accepts or terminates a state they have not seen.
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 from uuid import UUID
 
 from coresearch.domain.accounts.schemas import Principal
@@ -28,9 +29,13 @@ from coresearch.domain.agreements.service import (
 )
 from coresearch.domain.agreements.tables import Agreement, AgreementStatus, AgreementVersion
 from coresearch.domain.audit import service as audit
+from coresearch.domain.audit.service import Actor
 from coresearch.lib.db import transaction
 from coresearch.lib.problems import BadRequest, Conflict, Forbidden
-from coresearch.lib.records import now, today
+from coresearch.lib.records import locked, now, today
+
+# The termination reason a co-researcher's withdrawal from the project gives.
+WITHDREW = "withdrew"
 
 
 async def send_agreement(
@@ -134,24 +139,53 @@ async def terminate_agreement(
         status = effective_status(row)
         if status in CLOSED:
             raise Conflict(f"The agreement is already {status.value}")
-        moment = now()
-        await Agreement.update(
-            {
-                Agreement.status: AgreementStatus.terminated.value,
-                Agreement.terminated_at: moment,
-                Agreement.terminated_by: principal.id,
-                Agreement.termination_reason: reason,
-                Agreement.revision: row["revision"] + 1,
-                Agreement.updated_at: moment,
-            }
-        ).where(Agreement.id == agreement_id)
-        await audit.record(
-            actor=actor_of(principal),
-            action="agreement.terminate",
-            entity="agreement",
-            entity_id=agreement_id,
-            before={"status": row["status"]},
-            after={"status": AgreementStatus.terminated.value, "termination_reason": reason},
-        )
+        await _terminate(row, actor=actor_of(principal), reason=reason)
         after = await reload(agreement_id)
         return await detail(principal=principal, row=after)
+
+
+async def _terminate(row: dict[str, Any], *, actor: Actor, reason: str) -> None:
+    """Terminate the locked agreement `row` with a reason, audited (the caller's transaction)."""
+    moment = now()
+    await Agreement.update(
+        {
+            Agreement.status: AgreementStatus.terminated.value,
+            Agreement.terminated_at: moment,
+            Agreement.terminated_by: actor.id,
+            Agreement.termination_reason: reason,
+            Agreement.revision: row["revision"] + 1,
+            Agreement.updated_at: moment,
+        }
+    ).where(Agreement.id == row["id"])
+    await audit.record(
+        actor=actor,
+        action="agreement.terminate",
+        entity="agreement",
+        entity_id=row["id"],
+        before={"status": row["status"]},
+        after={"status": AgreementStatus.terminated.value, "termination_reason": reason},
+    )
+
+
+async def terminate_on_withdrawal(*, project_id: UUID, coresearcher_id: UUID, actor: Actor) -> list[UUID]:
+    """Terminate, with the reason "withdrew", the person's sent and active agreements in the
+    project; return their ids. Runs in the caller's transaction, which has checked who may act.
+
+    Drafts are left as they are (nothing was offered); ended and terminated ones are history.
+    """
+    rows = await locked(
+        Agreement.select()
+        .where(
+            (Agreement.project == project_id)
+            & (Agreement.coresearcher == coresearcher_id)
+            & Agreement.status.is_in([AgreementStatus.sent.value, AgreementStatus.active.value])
+        )
+        .order_by(Agreement.id)
+    )
+    ended: list[UUID] = []
+    for row in rows:
+        if effective_status(row) in CLOSED:
+            continue
+        await _terminate(row, actor=actor, reason=WITHDREW)
+        ended.append(row["id"])
+    return ended

@@ -1,4 +1,5 @@
-"""HTTP routes of the co-researchers area: profiles, training and consents. `{id}` is the user id."""
+"""HTTP routes of the co-researchers area: profiles, training, consents, and within a project
+withdrawal and representation. `{coresearcher_id}` is the user id."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from uuid import UUID
 from litestar import Controller, get, patch, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.status_codes import HTTP_200_OK
 
 from coresearch.domain.accounts.schemas import AuthedRequest
-from coresearch.domain.coresearchers import consents, profiles, training
+from coresearch.domain.coresearchers import consents, profiles, representation, training, withdrawal
 from coresearch.domain.coresearchers import schemas as s
 from coresearch.domain.coresearchers.tables import ConsentScope
 from coresearch.lib.crypto import keyring_for
@@ -91,4 +93,35 @@ class CoresearchersController(Controller):
         return await consents.get_consents(principal=request.user, coresearcher_id=coresearcher_id)
 
 
-ROUTE_HANDLERS: list[type[Controller]] = [CoresearchersController]
+class ProjectCoresearchersController(Controller):
+    """A project's co-researchers: leaving the project, and who they are in aggregate."""
+
+    path = "/projects/{project_id:uuid}"
+    tags = ["co-researchers"]
+
+    @post(
+        "/coresearchers/{coresearcher_id:uuid}/withdraw",
+        operation_id="coresearchers_withdraw",
+        status_code=HTTP_200_OK,
+    )
+    async def withdraw(
+        self, project_id: FromPath[UUID], coresearcher_id: CoresearcherId, request: AuthedRequest
+    ) -> s.Withdrawal:
+        """Leave the project (the co-researcher, or the project's leads): the membership ends,
+        open tasks are unassigned, attendance at future meetings removed and sent or active
+        agreements terminated ("withdrew"); history and past payments are kept."""
+        return await withdrawal.withdraw(
+            principal=request.user, project_id=project_id, coresearcher_id=coresearcher_id
+        )
+
+    @get("/representation", operation_id="coresearchers_representation")
+    async def get_representation(
+        self, project_id: FromPath[UUID], request: AuthedRequest
+    ) -> s.Representation:
+        """The project's co-researchers counted by experience kind, age band, gender and
+        organisation type (self-reported; `not_stated` counted too), for the leads and oversight.
+        Counts that could point at fewer than 3 people are `null` with `suppressed: true`."""
+        return await representation.get_representation(principal=request.user, project_id=project_id)
+
+
+ROUTE_HANDLERS: list[type[Controller]] = [CoresearchersController, ProjectCoresearchersController]

@@ -138,3 +138,42 @@ class Consents(msgspec.Struct):
     coresearcher_id: UUID
     scopes: list[ConsentState]
     history: list[ConsentDecision] | None
+
+
+class Withdrawal(msgspec.Struct):
+    """What a withdrawal from a project changed: the membership ended, the open tasks the person
+    was taken off, the future meetings whose attendance was removed, the agreements terminated."""
+
+    project_id: UUID
+    coresearcher_id: UUID
+    withdrawn_at: datetime
+    tasks_unassigned: list[UUID]
+    meetings_attendance_removed: list[UUID]
+    agreements_terminated: list[UUID]
+
+
+class Cell(msgspec.Struct):
+    """One count; `count` is null and `suppressed` true when it could point at fewer than 3 people."""
+
+    count: int | None
+    suppressed: bool
+
+
+class Category(msgspec.Struct):
+    """One answer of a dimension (`not_stated` for those who gave none) and its count."""
+
+    value: str
+    count: int | None
+    suppressed: bool
+
+
+class Representation(msgspec.Struct):
+    """Who the project's co-researchers are, as aggregate counts of self-reported answers only."""
+
+    project_id: UUID
+    minimum_cell: int
+    total: Cell
+    experience_kind: list[Category]
+    age_band: list[Category]
+    gender: list[Category]
+    organisation_type: list[Category]

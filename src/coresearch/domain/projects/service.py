@@ -240,6 +240,20 @@ async def remove_member(*, principal: Principal, project_id: UUID, user_id: UUID
         )
 
 
+async def end_coresearcher_membership(*, project_id: UUID, user_id: UUID) -> bool:
+    """Delete the person's co-researcher membership of the project; False when they hold none.
+
+    Runs in the caller's transaction (a withdrawal), which checks who may act and audits it.
+    A lead or researcher membership is never ended here.
+    """
+    await _lock_leads(project_id)
+    existing = await _locked_membership(project_id, user_id)
+    if existing is None or existing["role"] != MemberRole.co_researcher.value:
+        return False
+    await Membership.delete().where(Membership.id == existing["id"])
+    return True
+
+
 async def list_phases(*, principal: Principal, project_id: UUID) -> list[s.ProjectPhase]:
     """Return the six phases of a project, in research order."""
     await project_access(principal=principal, project_id=project_id)
