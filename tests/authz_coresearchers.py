@@ -7,12 +7,26 @@ project's co-researcher and the outsider get 404, as if the person did not exist
 
 from collections.abc import Callable
 
-from tests.authz_common import Case, answers
+import httpx
+
+from tests.authz_common import LEAD_ACTIONS, Case, answers, project_url
 from tests.conftest import World
 
 NOT_VISIBLE = dict(other_co_researcher=404, outsider=404)
 # Seen (masked profile) but not acted on: project researcher and oversight.
 SEEN_NOT_ACTED = dict(admin=403, research_leader=403, researcher=403)
+
+
+async def prepare(client: httpx.AsyncClient, world: World) -> dict[str, str]:
+    """Make the co-researcher a member again: the withdrawal route ends the membership, and the
+    other areas' objects (tasks, agreements) need it."""
+    response = await client.put(
+        f"/api/v1/projects/{world.project_id}/members/{world.people['co_researcher'].id}",
+        json={"role": "co_researcher"},
+        headers=world.people["lead"].headers,
+    )
+    assert response.status_code == 200, response.text
+    return {}
 
 
 def person_url(suffix: str = "") -> Callable[[World], str]:
@@ -44,4 +58,17 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/coresearchers/{coresearcher_id:uuid}/consents"): Case(
         url=person_url("/consents"), expected=answers(200, **SEEN_NOT_ACTED, **NOT_VISIBLE)
     ),
+    # Self or the project's leads (oversight acts as lead); a researcher sees the person: 403.
+    ("POST", "/api/v1/projects/{project_id:uuid}/coresearchers/{coresearcher_id:uuid}/withdraw"): Case(
+        url=lambda w: (
+            f"/api/v1/projects/{w.project_id}/coresearchers/{w.people['co_researcher'].id}/withdraw"
+        ),
+        expected=answers(200, researcher=403, **NOT_VISIBLE),
+    ),
+    ("GET", "/api/v1/projects/{project_id:uuid}/representation"): Case(
+        url=project_url("/representation"), expected=answers(200, **LEAD_ACTIONS)
+    ),
 }
+
+# Withdrawal ends the membership: the world is prepared afresh (membership back) for each persona.
+ONE_SHOT = {("POST", "/api/v1/projects/{project_id:uuid}/coresearchers/{coresearcher_id:uuid}/withdraw")}

@@ -95,7 +95,8 @@ MATRIX: dict[tuple[str, str], Case] = {
     ),
 }
 
-AREAS = (authz_work, authz_involvement, authz_documents, authz_coresearchers, authz_agreements)
+# The co-researchers area first: its `prepare` restores the membership the others' objects need.
+AREAS = (authz_coresearchers, authz_work, authz_involvement, authz_documents, authz_agreements)
 for area in AREAS:
     MATRIX |= area.MATRIX
 
