@@ -39,6 +39,7 @@ async def withdraw(*, principal: Principal, project_id: UUID, coresearcher_id: U
         raise NotFound("No such co-researcher in this project")
     actor = actor_of(principal)
     async with transaction():
+        moment = now()
         if not await projects.end_coresearcher_membership(project_id=project_id, user_id=coresearcher_id):
             raise NotFound("No such co-researcher in this project")
         released = await work.release_member(project_id=project_id, user_id=coresearcher_id, actor=actor)
@@ -62,7 +63,7 @@ async def withdraw(*, principal: Principal, project_id: UUID, coresearcher_id: U
     return s.Withdrawal(
         project_id=project_id,
         coresearcher_id=coresearcher_id,
-        withdrawn_at=now(),
+        withdrawn_at=moment,
         tasks_unassigned=released.task_ids,
         meetings_attendance_removed=released.meeting_ids,
         agreements_terminated=terminated,
