@@ -10,7 +10,14 @@ import pytest
 from litestar import Litestar
 from litestar.routes import HTTPRoute
 
-from tests import authz_agreements, authz_coresearchers, authz_documents, authz_involvement, authz_work
+from tests import (
+    authz_agreements,
+    authz_coresearchers,
+    authz_documents,
+    authz_involvement,
+    authz_recruitment,
+    authz_work,
+)
 from tests.authz_common import (
     LEAD_ACTIONS,
     PERSONAS,
@@ -96,7 +103,14 @@ MATRIX: dict[tuple[str, str], Case] = {
 }
 
 # The co-researchers area first: its `prepare` restores the membership the others' objects need.
-AREAS = (authz_coresearchers, authz_work, authz_involvement, authz_documents, authz_agreements)
+AREAS = (
+    authz_coresearchers,
+    authz_work,
+    authz_involvement,
+    authz_documents,
+    authz_agreements,
+    authz_recruitment,
+)
 for area in AREAS:
     MATRIX |= area.MATRIX
 

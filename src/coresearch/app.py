@@ -33,6 +33,7 @@ from coresearch.domain.documents.repair import retry_pending_deletions_forever
 from coresearch.domain.involvement import controllers as involvement_controllers
 from coresearch.domain.operations.controllers import HealthController
 from coresearch.domain.projects.controllers import ProjectsController
+from coresearch.domain.recruitment import controllers as recruitment_controllers
 from coresearch.domain.work import controllers as work_controllers
 from coresearch.lib import db
 from coresearch.lib.json_body import ApiRequest
@@ -97,6 +98,7 @@ def api_route_handlers() -> list[Any]:
         *agreements_controllers.ROUTE_HANDLERS,
         *documents_controllers.ROUTE_HANDLERS,
         *coresearchers_controllers.ROUTE_HANDLERS,
+        *recruitment_controllers.ROUTE_HANDLERS,
     ]
 
 

@@ -83,32 +83,44 @@ async def create_user(*, actor: Actor, data: s.UserCreate) -> s.UserCreated:
     if data.password is not None:
         _check_password(data.password)
     password_hash = await hash_password(data.password) if data.password else None
-    invite_token = secrets.token_urlsafe(32) if data.password is None else None
     async with transaction():
-        if await User.exists().where(User.email == email):
-            raise Conflict("A user with this e-mail already exists")
-        moment = now()
-        user = User(
-            email=email,
-            full_name=data.full_name.strip(),
-            role=data.role.value,
-            password_hash=password_hash,
-            password_changed_at=moment if password_hash else None,
-            created_at=moment,
-            updated_at=moment,
+        return await add_user(
+            actor=actor, email=email, full_name=data.full_name, role=data.role, password_hash=password_hash
         )
-        await user.save()
-        row = user.to_dict()
-        await audit.record(
-            actor=actor, action="user.create", entity="user", entity_id=user.id, after=_snapshot(row)
+
+
+async def add_user(
+    *, actor: Actor, email: str, full_name: str, role: Role, password_hash: str | None = None
+) -> s.UserCreated:
+    """Insert a user (and, without a password hash, an invite) in the caller's transaction.
+
+    `email` must already be valid and normalised (`valid_email`). 409 when it is taken.
+    """
+    invite_token = secrets.token_urlsafe(32) if password_hash is None else None
+    if await User.exists().where(User.email == email):
+        raise Conflict("A user with this e-mail already exists")
+    moment = now()
+    user = User(
+        email=email,
+        full_name=full_name.strip(),
+        role=role.value,
+        password_hash=password_hash,
+        password_changed_at=moment if password_hash else None,
+        created_at=moment,
+        updated_at=moment,
+    )
+    await user.save()
+    row = user.to_dict()
+    await audit.record(
+        actor=actor, action="user.create", entity="user", entity_id=user.id, after=_snapshot(row)
+    )
+    expires_at = None
+    if invite_token is not None:
+        expires_at = moment + INVITE_LIFETIME
+        await Invite.insert(
+            Invite(user=user.id, token_hash=_hash_invite(invite_token), expires_at=expires_at)
         )
-        expires_at = None
-        if invite_token is not None:
-            expires_at = moment + INVITE_LIFETIME
-            await Invite.insert(
-                Invite(user=user.id, token_hash=_hash_invite(invite_token), expires_at=expires_at)
-            )
-            await audit.record(actor=actor, action="invite.create", entity="user", entity_id=user.id)
+        await audit.record(actor=actor, action="invite.create", entity="user", entity_id=user.id)
     created = to_schema(row)
     return s.UserCreated(
         **msgspec.structs.asdict(created), invite_token=invite_token, invite_expires_at=expires_at

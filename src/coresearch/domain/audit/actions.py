@@ -54,6 +54,10 @@ class AuditAction(StrEnum):
     agreement_send = "agreement.send"
     agreement_accept = "agreement.accept"
     agreement_terminate = "agreement.terminate"
+    opening_create = "opening.create"
+    candidate_create = "candidate.create"
+    candidate_update = "candidate.update"
+    candidate_accept = "candidate.accept"
 
 
 ACTIONS = frozenset(action.value for action in AuditAction)

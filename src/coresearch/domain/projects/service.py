@@ -12,6 +12,7 @@ from coresearch.domain.accounts.schemas import Principal
 from coresearch.domain.accounts.service import actor_of
 from coresearch.domain.accounts.tables import Role, User
 from coresearch.domain.audit import service as audit
+from coresearch.domain.audit.service import Actor
 from coresearch.domain.projects import schemas as s
 from coresearch.domain.projects.access import (
     LEAD_ONLY,
@@ -218,6 +219,22 @@ async def put_member(*, principal: Principal, project_id: UUID, user_id: UUID, d
             .first()
         )
     return s.Member(user_id=user_id, full_name=user["full_name"], role=data.role, joined_at=row["created_at"])
+
+
+async def join_as_coresearcher(*, actor: Actor, project_id: UUID, user_id: UUID) -> bool:
+    """Make a co-researcher account a co-researcher member, in the caller's transaction (the
+    caller has checked its access); True when added, False when already a member."""
+    if await _locked_membership(project_id, user_id) is not None:
+        return False
+    await Membership.insert(Membership(project=project_id, user=user_id, role=MemberRole.co_researcher.value))
+    await audit.record(
+        actor=actor,
+        action="project.member_put",
+        entity="project",
+        entity_id=project_id,
+        after={"member": str(user_id), "role": MemberRole.co_researcher.value},
+    )
+    return True
 
 
 async def remove_member(*, principal: Principal, project_id: UUID, user_id: UUID) -> None:
