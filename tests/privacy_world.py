@@ -5,29 +5,54 @@ through the API, for the export and erasure tests."""
 from __future__ import annotations
 
 import os
+import random
 import uuid
 from dataclasses import dataclass
 
 import httpx
 
+from coresearch.domain.coresearchers import identifiers
 from tests.authz_agreements import agreement_body
 from tests.authz_involvement import ACTIVITY_BODY, ANSWER_BODY
 from tests.authz_work import MEETING_BODY, TASK_BODY
 from tests.conftest import Person, World, add_member, make_person
 
-NATIONAL_ID = "15038512363"  # born 15.03.1985, both check digits valid
-BANK_ACCOUNT = "86011117947"
-PHONE = "+47 913 57 246"
+PHONE_PREFIX = "+47 913 "
 EXPERIENCE = "Mange år med tjenester fra distriktspsykiatrisk senter"
+
+
+def unique_identifiers() -> tuple[str, str]:
+    """A national ID and a bank account with valid check digits, new for each test (so a search of
+    the shared store cannot find another test's)."""
+    rng = random.SystemRandom()
+    while True:
+        stem = f"{rng.randint(1, 28):02d}{rng.randint(1, 12):02d}85{rng.randint(0, 499):03d}"
+        valid = [
+            f"{stem}{n:02d}" for n in range(100) if identifiers.national_id_problem(f"{stem}{n:02d}") is None
+        ]
+        if valid:
+            break
+    while True:
+        stem = str(rng.randint(10**9, 10**10 - 1))
+        accounts = [f"{stem}{d}" for d in range(10) if identifiers.bank_account_problem(f"{stem}{d}") is None]
+        if accounts:
+            return valid[0], accounts[0]
 
 
 @dataclass(frozen=True)
 class Everywhere:
-    """The person and the ids of what was made about them."""
+    """The person, their identifying values and the ids of what was made about them."""
 
     person: Person
     full_name: str
+    phone: str
+    national_id: str
+    bank_account: str
     ids: dict[str, str]
+
+    def identifying(self) -> list[str]:
+        """What must not be found anywhere after erasure."""
+        return [self.full_name, self.person.email, self.phone, self.national_id, self.bank_account]
 
 
 async def _ok(response: httpx.Response, status: int = 200) -> dict:
@@ -38,6 +63,8 @@ async def _ok(response: httpx.Response, status: int = 200) -> dict:
 async def person_everywhere(client: httpx.AsyncClient, world: World) -> Everywhere:
     """A new co-researcher of `world.project_id` with records in every area that holds people."""
     full_name = f"Ingrid Østby-{uuid.uuid4().hex[:6]}"
+    phone = PHONE_PREFIX + f"{random.SystemRandom().randint(10000, 99999)}"
+    national_id, bank_account = unique_identifiers()
     person = await make_person(client, "co_researcher", full_name)
     lead = world.people["lead"].headers
     me = person.headers
@@ -47,9 +74,9 @@ async def person_everywhere(client: httpx.AsyncClient, world: World) -> Everywhe
         await client.patch(
             f"/api/v1/coresearchers/{person.id}",
             json={
-                "phone": PHONE,
-                "national_id": NATIONAL_ID,
-                "bank_account": BANK_ACCOUNT,
+                "phone": phone,
+                "national_id": national_id,
+                "bank_account": bank_account,
                 "experience_summary": EXPERIENCE,
                 "benefit_status": "aap",
             },
@@ -110,7 +137,7 @@ async def person_everywhere(client: httpx.AsyncClient, world: World) -> Everywhe
             json={
                 "full_name": full_name,
                 "email": person.email,
-                "phone": PHONE,
+                "phone": phone,
                 "source": "nav",
                 "note": f"Tips fra {full_name}",
             },
@@ -128,7 +155,7 @@ async def person_everywhere(client: httpx.AsyncClient, world: World) -> Everywhe
                 "coresearcher_id": person.id,
             },
             files={
-                "file": ("kontrakt.txt", f"Avtale med {full_name}, {NATIONAL_ID}\n".encode(), "text/plain")
+                "file": ("kontrakt.txt", f"Avtale med {full_name}, {national_id}\n".encode(), "text/plain")
             },
             headers=lead,
         ),
@@ -141,7 +168,7 @@ async def person_everywhere(client: httpx.AsyncClient, world: World) -> Everywhe
             files={
                 "file": (
                     "notater.pdf",
-                    b"%PDF-1.7\n" + os.urandom(500) + BANK_ACCOUNT.encode(),
+                    b"%PDF-1.7\n" + os.urandom(500) + bank_account.encode(),
                     "application/pdf",
                 )
             },
@@ -161,6 +188,9 @@ async def person_everywhere(client: httpx.AsyncClient, world: World) -> Everywhe
     return Everywhere(
         person=person,
         full_name=full_name,
+        phone=phone,
+        national_id=national_id,
+        bank_account=bank_account,
         ids={
             "agreement": agreement["id"],
             "task": task["id"],
