@@ -15,6 +15,7 @@ from tests import (
     authz_coresearchers,
     authz_documents,
     authz_involvement,
+    authz_privacy,
     authz_recruitment,
     authz_work,
 )
@@ -110,6 +111,7 @@ AREAS = (
     authz_documents,
     authz_agreements,
     authz_recruitment,
+    authz_privacy,
 )
 for area in AREAS:
     MATRIX |= area.MATRIX

@@ -58,6 +58,8 @@ class AuditAction(StrEnum):
     candidate_create = "candidate.create"
     candidate_update = "candidate.update"
     candidate_accept = "candidate.accept"
+    person_export = "person.export"
+    person_erase = "person.erase"
 
 
 ACTIONS = frozenset(action.value for action in AuditAction)
