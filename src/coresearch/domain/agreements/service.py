@@ -47,6 +47,8 @@ TERMS = (
     "certificate_promised",
     "references_offered",
 )
+# Stored as integers by SQLite.
+FLAGS = ("confidentiality", "certificate_promised", "references_offered")
 CLOSED = frozenset({AgreementStatus.ended, AgreementStatus.terminated})
 
 
@@ -74,35 +76,17 @@ def phase_values(phases: list[Phase]) -> list[str]:
 
 def to_agreement(row: dict[str, Any]) -> s.Agreement:
     """An agreement row as lists show it."""
-    return s.Agreement(
-        id=row["id"],
-        project_id=row["project"],
-        coresearcher_id=row["coresearcher"],
-        role_title=row["role_title"],
-        mandate=row["mandate"],
-        phases=[Phase(value) for value in row["phases"]],
-        starts_on=row["starts_on"],
-        ends_on=row["ends_on"],
-        rate_table_id=row["rate_table_id"],
-        expected_hours=row["expected_hours"],
-        pay_terms=row["pay_terms"],
-        confidentiality=bool(row["confidentiality"]),
-        papers_days_ahead=row["papers_days_ahead"],
-        meeting_terms=row["meeting_terms"],
-        contact_person_id=row["contact_person"],
-        certificate_promised=bool(row["certificate_promised"]),
-        references_offered=bool(row["references_offered"]),
-        status=effective_status(row),
-        version=row["version"],
-        accepted_version=row["accepted_version"],
-        awaiting_acceptance=awaiting_acceptance(row),
-        revision=row["revision"],
-        sent_at=row["sent_at"],
-        terminated_at=row["terminated_at"],
-        termination_reason=row["termination_reason"],
-        created_by=row["created_by"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
+    return msgspec.convert(
+        {
+            **row,
+            "project_id": row["project"],
+            "coresearcher_id": row["coresearcher"],
+            "contact_person_id": row["contact_person"],
+            "status": effective_status(row),
+            "awaiting_acceptance": awaiting_acceptance(row),
+            **{name: bool(row[name]) for name in FLAGS},
+        },
+        s.Agreement,
     )
 
 

@@ -6,6 +6,8 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+import msgspec
+
 from coresearch.domain.accounts.schemas import Principal
 from coresearch.domain.accounts.service import actor_of
 from coresearch.domain.audit import service as audit
@@ -22,17 +24,7 @@ FIELDS = ("title", "completed_on", "minutes", "provider", "project")
 
 
 def _to_training(row: dict[str, Any]) -> s.Training:
-    return s.Training(
-        id=row["id"],
-        coresearcher_id=row["user"],
-        project_id=row["project"],
-        title=row["title"],
-        completed_on=row["completed_on"],
-        minutes=row["minutes"],
-        provider=row["provider"],
-        recorded_by=row["recorded_by"],
-        created_at=row["created_at"],
-    )
+    return msgspec.convert({**row, "coresearcher_id": row["user"], "project_id": row["project"]}, s.Training)
 
 
 async def record_training(

@@ -20,6 +20,7 @@ from typing import Any
 from uuid import UUID
 
 import asyncpg
+import msgspec
 from piccolo.query.functions.aggregate import Count
 
 from coresearch.domain.accounts.schemas import Principal
@@ -53,16 +54,16 @@ def _is_duplicate(exc: Exception) -> bool:
 
 def _to_round(row: dict[str, Any], answer_count: int, answered: bool | None) -> s.EvaluationRound:
     closed = is_closed(row, today())
-    return s.EvaluationRound(
-        id=row["id"],
-        project_id=row["project"],
-        title=row["title"],
-        opened_on=row["opened_on"],
-        closes_on=row["closes_on"],
-        closed_at=row["closed_at"],
-        status=s.EvaluationRoundStatus.closed if closed else s.EvaluationRoundStatus.open,
-        answer_count=answer_count,
-        answered=answered,
+    status = s.EvaluationRoundStatus.closed if closed else s.EvaluationRoundStatus.open
+    return msgspec.convert(
+        {
+            **row,
+            "project_id": row["project"],
+            "status": status,
+            "answer_count": answer_count,
+            "answered": answered,
+        },
+        s.EvaluationRound,
     )
 
 
