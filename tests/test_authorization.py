@@ -15,6 +15,7 @@ from tests import (
     authz_coresearchers,
     authz_documents,
     authz_involvement,
+    authz_payments,
     authz_privacy,
     authz_recruitment,
     authz_work,
@@ -112,6 +113,7 @@ AREAS = (
     authz_agreements,
     authz_recruitment,
     authz_privacy,
+    authz_payments,
 )
 for area in AREAS:
     MATRIX |= area.MATRIX

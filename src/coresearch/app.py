@@ -32,6 +32,7 @@ from coresearch.domain.documents import controllers as documents_controllers
 from coresearch.domain.documents.repair import retry_pending_deletions_forever
 from coresearch.domain.involvement import controllers as involvement_controllers
 from coresearch.domain.operations.controllers import HealthController
+from coresearch.domain.payments import controllers as payments_controllers
 from coresearch.domain.privacy import controllers as privacy_controllers
 from coresearch.domain.projects.controllers import ProjectsController
 from coresearch.domain.recruitment import controllers as recruitment_controllers
@@ -101,6 +102,7 @@ def api_route_handlers() -> list[Any]:
         *coresearchers_controllers.ROUTE_HANDLERS,
         *recruitment_controllers.ROUTE_HANDLERS,
         *privacy_controllers.ROUTE_HANDLERS,
+        *payments_controllers.ROUTE_HANDLERS,
     ]
 
 

@@ -51,6 +51,7 @@ def _with_database(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
 
 def _migrate_and_bootstrap(settings: Settings, *, migrate: bool) -> None:
     from coresearch.domain.accounts.service import ensure_first_admin
+    from coresearch.domain.payments.service import ensure_example_rate_table
     from coresearch.lib import db
 
     async def work() -> Any:
@@ -63,6 +64,9 @@ def _migrate_and_bootstrap(settings: Settings, *, migrate: bool) -> None:
                 err=True,
             )
             sys.exit(3)
+        if settings.embedded:
+            # An example to start from on a try-out install; never on PostgreSQL (docs/decisions.md).
+            await ensure_example_rate_table()
         return await ensure_first_admin(email=settings.admin_email, password=settings.admin_password)
 
     created = _with_database(settings, work)

@@ -22,6 +22,7 @@ from coresearch.domain.agreements import schemas as s
 from coresearch.domain.agreements.render import AgreementTerms, render_agreement
 from coresearch.domain.agreements.tables import Agreement, AgreementStatus, AgreementVersion
 from coresearch.domain.audit import service as audit
+from coresearch.domain.payments import service as payments
 from coresearch.domain.projects import service as projects
 from coresearch.domain.projects.access import LEAD_ONLY, STAFF, ProjectAccess, project_access
 from coresearch.domain.projects.tables import MemberRole, Phase
@@ -235,6 +236,7 @@ async def create_agreement(
             coresearcher_id=data.coresearcher_id,
             contact_person_id=data.contact_person_id,
         )
+        await payments.check_rate_table_id(data.rate_table_id)
         moment = now()
         agreement = Agreement(
             project=project_id,
@@ -343,6 +345,8 @@ async def update_agreement(
                 coresearcher_id=None,
                 contact_person_id=changes["contact_person"],
             )
+        if "rate_table_id" in changes:
+            await payments.check_rate_table_id(changes["rate_table_id"])
         if not changes:
             return await detail(principal=principal, row=before)
         values: dict[Column | str, Any] = {"revision": before["revision"] + 1, "updated_at": now()}

@@ -29,8 +29,9 @@ class Agreement(Table, tablename="agreements"):
 
     `accepted_version` is the version in force (null until the first acceptance); a change to an
     accepted version makes `version` one higher, to be accepted again. `revision` counts every
-    change, so a client can say which state it acted on. `rate_table_id` names a rate table of
-    the payments area, which does not exist yet: no foreign key until it does.
+    change, so a client can say which state it acted on. `rate_table_id` names a rate table version
+    of the payments area, checked by its service on create and PATCH (no foreign key: it would
+    rebuild this table on SQLite; docs/decisions.md).
     """
 
     id = UUID(primary_key=True)

@@ -60,6 +60,7 @@ class AuditAction(StrEnum):
     candidate_accept = "candidate.accept"
     person_export = "person.export"
     person_erase = "person.erase"
+    rate_table_create = "rate_table.create"
 
 
 ACTIONS = frozenset(action.value for action in AuditAction)

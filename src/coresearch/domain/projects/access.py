@@ -48,6 +48,14 @@ async def member_project_ids(*, user_id: UUID) -> list[UUID]:
     return [row["project"] for row in rows]
 
 
+async def leads_a_project(*, user_id: UUID) -> bool:
+    """True when the user is a lead member of at least one project."""
+    query = Membership.exists().where(
+        (Membership.user == user_id) & (Membership.role == MemberRole.lead.value)
+    )
+    return bool(await query)
+
+
 async def project_access(
     *, principal: Principal, project_id: UUID, allowed: tuple[MemberRole, ...] | None = None
 ) -> ProjectAccess:
