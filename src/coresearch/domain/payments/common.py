@@ -1,20 +1,37 @@
 """What the time-entry and expense services share: who may record for whom, the agreement the
-day must fall in, and the records an entry may name (each checked through its own area's service).
+day must fall in, and how a time entry is written and audited.
+
+Nothing here reaches the work or documents areas: `work/meetings.py` imports `attendance`, which
+imports this, so a path back to the meetings service would be an import cycle (`references`
+holds the checks that need those areas).
 """
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 from coresearch.domain.accounts.schemas import Principal
 from coresearch.domain.agreements import service as agreements
-from coresearch.domain.documents import documents
-from coresearch.domain.involvement import activities
+from coresearch.domain.audit import service as audit
+from coresearch.domain.payments.tables import TimeEntry
 from coresearch.domain.projects.access import ProjectAccess, project_access
 from coresearch.domain.projects.tables import MemberRole
-from coresearch.domain.work import meetings, tasks
-from coresearch.lib.problems import Forbidden, NotFound, Unprocessable
+from coresearch.lib.problems import Forbidden, Unprocessable
+from coresearch.lib.records import one
+
+TIME_ENTRY_AUDITED = (
+    "coresearcher",
+    "worked_on",
+    "minutes",
+    "mode",
+    "source",
+    "activity",
+    "task",
+    "meeting",
+    "description",
+)
 
 
 def is_coresearcher(access: ProjectAccess) -> bool:
@@ -50,27 +67,20 @@ async def check_agreement(*, project_id: UUID, coresearcher_id: UUID, day: date,
         )
 
 
-async def _project_of(kind: str, principal: Principal, record_id: UUID) -> UUID | None:
-    try:
-        if kind == "activity_id":
-            return (await activities.get_activity(principal=principal, activity_id=record_id)).project_id
-        if kind == "task_id":
-            return (await tasks.get_task(principal=principal, task_id=record_id)).project_id
-        if kind == "meeting_id":
-            return (await meetings.get_meeting(principal=principal, meeting_id=record_id)).project_id
-        return (await documents.get_document(principal=principal, document_id=record_id)).project_id
-    except NotFound:
-        return None
+def audited_time_entry(row: dict[str, Any]) -> dict[str, Any]:
+    """What the audit log keeps of a time entry."""
+    return {name: row[name] for name in TIME_ENTRY_AUDITED}
 
 
-async def check_references(
-    *, principal: Principal, project_id: UUID, references: dict[str, UUID | None]
-) -> None:
-    """422 naming each field whose id is not a record of the project the caller sees."""
-    errors = [
-        {"field": field, "message": "not the id of a record of this project you can see"}
-        for field, record_id in references.items()
-        if record_id is not None and await _project_of(field, principal, record_id) != project_id
-    ]
-    if errors:
-        raise Unprocessable("The entry names records outside the project", errors=errors)
+async def insert_time_entry(entry: TimeEntry, actor: audit.Actor) -> dict[str, Any]:
+    """Insert the entry with its audit row (inside the caller's transaction); the stored row."""
+    await TimeEntry.insert(entry)
+    row = await one(TimeEntry.select().where(TimeEntry.id == entry.id).first())
+    await audit.record(
+        actor=actor,
+        action="time_entry.create",
+        entity="time_entry",
+        entity_id=entry.id,
+        after={"project_id": str(row["project"]), **audited_time_entry(row)},
+    )
+    return row

@@ -17,8 +17,8 @@ import msgspec
 from coresearch.domain.accounts.schemas import Principal
 from coresearch.domain.accounts.service import actor_of
 from coresearch.domain.audit import service as audit
+from coresearch.domain.payments import common, references
 from coresearch.domain.payments import schemas as s
-from coresearch.domain.payments.common import access_for, check_agreement, check_references, is_coresearcher
 from coresearch.domain.payments.tables import Expense, ExpenseKind
 from coresearch.domain.projects.access import project_access
 from coresearch.lib.db import transaction
@@ -44,19 +44,19 @@ def to_expense(row: dict[str, Any]) -> s.Expense:
 
 async def create_expense(*, principal: Principal, project_id: UUID, data: s.ExpenseCreate) -> s.Expense:
     """Record an expense (project staff for anyone, a co-researcher for themselves)."""
-    await access_for(principal=principal, project_id=project_id, coresearcher_id=data.coresearcher_id)
+    await common.access_for(principal=principal, project_id=project_id, coresearcher_id=data.coresearcher_id)
     if data.kind == ExpenseKind.lost_earnings and data.receipt_document_id is None:
         raise Unprocessable(
             "Lost earnings must be documented",
             errors=[{"field": "receipt_document_id", "message": "required for lost_earnings"}],
         )
-    await check_references(
+    await references.check_references(
         principal=principal,
         project_id=project_id,
         references={"receipt_document_id": data.receipt_document_id},
     )
     async with transaction():
-        await check_agreement(
+        await common.check_agreement(
             project_id=project_id,
             coresearcher_id=data.coresearcher_id,
             day=data.incurred_on,
@@ -92,7 +92,7 @@ async def list_expenses(
     check_limit(filters.limit)
     access = await project_access(principal=principal, project_id=project_id)
     query = Expense.select().where(Expense.project == project_id)
-    if is_coresearcher(access):
+    if common.is_coresearcher(access):
         query = query.where(Expense.coresearcher == principal.id)
     if filters.coresearcher_id is not None:
         query = query.where(Expense.coresearcher == filters.coresearcher_id)

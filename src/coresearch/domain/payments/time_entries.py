@@ -4,7 +4,8 @@ with a meeting's attendance.
 Project staff record for any co-researcher, a co-researcher for themselves; the day must fall in
 the person's active agreement in the project (422 naming `worked_on`). An entry stores the raw
 minutes and, for a meeting, the mode: the rate rules (rounding, the in-person minimum) apply when a
-claim computes the amount. An entry a claim holds (`claim_id`) is locked.
+claim computes the amount. An entry a claim holds (`claim_id`) is locked. The attendance entries
+are kept by `attendance.sync_attendance`.
 """
 
 from __future__ import annotations
@@ -17,15 +18,13 @@ import msgspec
 
 from coresearch.domain.accounts.schemas import Principal
 from coresearch.domain.accounts.service import actor_of
-from coresearch.domain.agreements import service as agreements
-from coresearch.domain.audit import service as audit
+from coresearch.domain.payments import common, references
 from coresearch.domain.payments import schemas as s
-from coresearch.domain.payments.common import access_for, check_agreement, check_references, is_coresearcher
 from coresearch.domain.payments.tables import EntrySource, TimeEntry
 from coresearch.domain.projects.access import project_access
 from coresearch.lib.db import transaction
 from coresearch.lib.pagination import Page, check_limit, keyset, page_of
-from coresearch.lib.records import locked, now, one
+from coresearch.lib.records import now
 
 AUDITED = (
     "coresearcher",
@@ -55,36 +54,18 @@ def to_time_entry(row: dict[str, Any]) -> s.TimeEntry:
     )
 
 
-def _audited(row: dict[str, Any]) -> dict[str, Any]:
-    return {name: row[name] for name in AUDITED}
-
-
-async def _insert(entry: TimeEntry, actor: audit.Actor) -> dict[str, Any]:
-    """Insert the entry with its audit row (inside the caller's transaction)."""
-    await TimeEntry.insert(entry)
-    row = await one(TimeEntry.select().where(TimeEntry.id == entry.id).first())
-    await audit.record(
-        actor=actor,
-        action="time_entry.create",
-        entity="time_entry",
-        entity_id=entry.id,
-        after={"project_id": str(row["project"]), **_audited(row)},
-    )
-    return row
-
-
 async def create_time_entry(
     *, principal: Principal, project_id: UUID, data: s.TimeEntryCreate
 ) -> s.TimeEntry:
     """Record work by hand (project staff for anyone, a co-researcher for themselves)."""
-    await access_for(principal=principal, project_id=project_id, coresearcher_id=data.coresearcher_id)
-    await check_references(
+    await common.access_for(principal=principal, project_id=project_id, coresearcher_id=data.coresearcher_id)
+    await references.check_references(
         principal=principal,
         project_id=project_id,
         references={"activity_id": data.activity_id, "task_id": data.task_id, "meeting_id": data.meeting_id},
     )
     async with transaction():
-        await check_agreement(
+        await common.check_agreement(
             project_id=project_id, coresearcher_id=data.coresearcher_id, day=data.worked_on, field="worked_on"
         )
         moment = now()
@@ -102,7 +83,7 @@ async def create_time_entry(
             created_at=moment,
             updated_at=moment,
         )
-        row = await _insert(entry, actor_of(principal))
+        row = await common.insert_time_entry(entry, actor_of(principal))
     return to_time_entry(row)
 
 
@@ -113,7 +94,7 @@ async def list_time_entries(
     check_limit(filters.limit)
     access = await project_access(principal=principal, project_id=project_id)
     query = TimeEntry.select().where(TimeEntry.project == project_id)
-    if is_coresearcher(access):
+    if common.is_coresearcher(access):
         query = query.where(TimeEntry.coresearcher == principal.id)
     if filters.coresearcher_id is not None:
         query = query.where(TimeEntry.coresearcher == filters.coresearcher_id)
@@ -127,70 +108,3 @@ async def list_time_entries(
     )
     rows = await query.limit(filters.limit + 1)
     return page_of(rows, filters.limit, sort_key="worked_on", convert=to_time_entry)
-
-
-async def sync_attendance(
-    *,
-    actor: audit.Actor,
-    project_id: UUID,
-    meeting_id: UUID,
-    coresearcher_id: UUID,
-    worked_on: date,
-    minutes: int,
-    mode: str | None,
-) -> None:
-    """Keep a person's attendance entry for a meeting in step with their attendance.
-
-    Called by the work area inside its attendance transaction. Attended (`mode` given) with an
-    active agreement covering the day: the unclaimed entry is created or updated; absent
-    (`mode` None): the unclaimed entry is deleted. A claimed entry is never touched, and without
-    an active agreement nothing is recorded.
-    """
-    where = (
-        (TimeEntry.meeting == meeting_id)
-        & (TimeEntry.coresearcher == coresearcher_id)
-        & (TimeEntry.source == EntrySource.attendance.value)
-    )
-    before = await locked(TimeEntry.select().where(where)).first()
-    if before is not None and before["claim_id"] is not None:
-        return
-    if mode is None:
-        if before is not None:
-            await TimeEntry.delete().where(TimeEntry.id == before["id"])
-            await audit.record(
-                actor=actor,
-                action="time_entry.delete",
-                entity="time_entry",
-                entity_id=before["id"],
-                before=_audited(before),
-            )
-        return
-    if not await agreements.active_on(project_id=project_id, coresearcher_id=coresearcher_id, day=worked_on):
-        return
-    if before is None:
-        moment = now()
-        await _insert(
-            TimeEntry(
-                project=project_id,
-                coresearcher=coresearcher_id,
-                worked_on=worked_on,
-                minutes=minutes,
-                mode=mode,
-                source=EntrySource.attendance.value,
-                meeting=meeting_id,
-                recorded_by=actor.id,
-                created_at=moment,
-                updated_at=moment,
-            ),
-            actor,
-        )
-        return
-    await audit.update_audited(
-        TimeEntry,
-        before=before,
-        changes={"worked_on": worked_on, "minutes": minutes, "mode": mode},
-        actor=actor,
-        action="time_entry.update",
-        entity="time_entry",
-        fields=AUDITED,
-    )

@@ -17,7 +17,7 @@ import msgspec
 from coresearch.domain.accounts.schemas import Principal
 from coresearch.domain.accounts.service import actor_of
 from coresearch.domain.audit import service as audit
-from coresearch.domain.payments import time_entries
+from coresearch.domain.payments import attendance as payments_attendance
 from coresearch.domain.projects.access import STAFF, project_access
 from coresearch.domain.projects.tables import MemberRole
 from coresearch.domain.work import schemas as s
@@ -224,7 +224,7 @@ async def put_attendance(
                 about={"user_id": str(user_id)},
             )
         starts_at, ends_at = meeting["starts_at"], meeting["ends_at"]
-        await time_entries.sync_attendance(
+        await payments_attendance.sync_attendance(
             actor=actor_of(principal),
             project_id=meeting["project"],
             meeting_id=meeting_id,
