@@ -364,3 +364,16 @@ async def update_agreement(
             after=audited(after),
         )
         return await detail(principal=principal, row=after)
+
+
+async def active_on(*, project_id: UUID, coresearcher_id: UUID, day: date) -> bool:
+    """True when the person has an accepted, unterminated agreement in the project covering `day`
+    (what a time entry or expense needs; the payments area asks)."""
+    query = Agreement.exists().where(
+        (Agreement.project == project_id)
+        & (Agreement.coresearcher == coresearcher_id)
+        & (Agreement.status == AgreementStatus.active.value)
+        & (Agreement.starts_on <= day)
+        & (Agreement.ends_on >= day)
+    )
+    return bool(await query)

@@ -61,6 +61,10 @@ class AuditAction(StrEnum):
     person_export = "person.export"
     person_erase = "person.erase"
     rate_table_create = "rate_table.create"
+    time_entry_create = "time_entry.create"
+    time_entry_update = "time_entry.update"
+    time_entry_delete = "time_entry.delete"
+    expense_create = "expense.create"
 
 
 ACTIONS = frozenset(action.value for action in AuditAction)

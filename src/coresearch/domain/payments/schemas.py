@@ -7,15 +7,23 @@ from typing import Annotated
 from uuid import UUID
 
 import msgspec
+from litestar.params import FromQuery
 
+from coresearch.domain.payments.tables import EntrySource, ExpenseKind
+from coresearch.domain.work.tables import AttendanceMode
 from coresearch.lib.pagination import Paging
-from coresearch.lib.text import SingleLine, TextFilter
+from coresearch.lib.text import MultiLine, SingleLine, TextFilter
 
 Name = Annotated[SingleLine, msgspec.Meta(min_length=1, max_length=200)]
 # Up to NOK 100,000 an hour: far above any real fee, low enough that no sum can overflow.
 HourlyRateOre = Annotated[int, msgspec.Meta(ge=1, le=10_000_000)]
 RoundingMinutes = Annotated[int, msgspec.Meta(ge=1, le=60)]
 MinimumMinutes = Annotated[int, msgspec.Meta(ge=0, le=480)]
+# One day at most: an entry is the work of one day.
+WorkedMinutes = Annotated[int, msgspec.Meta(ge=1, le=24 * 60)]
+# Up to NOK 1,000,000 an expense: far above any real outlay, far below an integer overflow.
+AmountOre = Annotated[int, msgspec.Meta(ge=1, le=100_000_000)]
+Description = Annotated[MultiLine, msgspec.Meta(max_length=2_000)]
 
 
 class RateTable(msgspec.Struct):
@@ -47,3 +55,72 @@ class RateTableFilters(Paging, frozen=True, kw_only=True):
     """`GET /rate-tables`: every version, latest `valid_from` first, optionally of one name."""
 
     name: TextFilter = None
+
+
+class TimeEntry(msgspec.Struct):
+    """Minutes a co-researcher worked on one day; `claim_id` set means a claim holds (locks) it."""
+
+    id: UUID
+    project_id: UUID
+    coresearcher_id: UUID
+    worked_on: date
+    minutes: int
+    mode: AttendanceMode | None
+    source: EntrySource
+    activity_id: UUID | None
+    task_id: UUID | None
+    meeting_id: UUID | None
+    description: str
+    claim_id: UUID | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class TimeEntryCreate(msgspec.Struct, forbid_unknown_fields=True):
+    """Work recorded by hand (`source` manual); a co-researcher records only their own."""
+
+    coresearcher_id: UUID
+    worked_on: date
+    minutes: WorkedMinutes
+    description: Description
+    activity_id: UUID | None = None
+    task_id: UUID | None = None
+    meeting_id: UUID | None = None
+
+
+class TimeEntryFilters(Paging, frozen=True, kw_only=True):
+    """`GET /projects/{id}/time-entries`: latest day first, optionally of one co-researcher."""
+
+    coresearcher_id: FromQuery[UUID | None] = None
+
+
+class Expense(msgspec.Struct):
+    """An outlay in øre; `claim_id` set means a claim holds (locks) it."""
+
+    id: UUID
+    project_id: UUID
+    coresearcher_id: UUID
+    incurred_on: date
+    kind: ExpenseKind
+    amount_ore: int
+    description: str
+    receipt_document_id: UUID | None
+    claim_id: UUID | None
+    created_at: datetime
+
+
+class ExpenseCreate(msgspec.Struct, forbid_unknown_fields=True):
+    """An expense; `lost_earnings` needs `receipt_document_id` (a document of the project)."""
+
+    coresearcher_id: UUID
+    incurred_on: date
+    kind: ExpenseKind
+    amount_ore: AmountOre
+    description: Description
+    receipt_document_id: UUID | None = None
+
+
+class ExpenseFilters(Paging, frozen=True, kw_only=True):
+    """`GET /projects/{id}/expenses`: latest day first, optionally of one co-researcher."""
+
+    coresearcher_id: FromQuery[UUID | None] = None

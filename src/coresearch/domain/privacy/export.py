@@ -19,6 +19,7 @@ from coresearch.domain.coresearchers import profiles
 from coresearch.domain.coresearchers.tables import ConsentDecision, Training
 from coresearch.domain.documents.tables import Document
 from coresearch.domain.involvement.tables import ActivityParticipant, EvaluationParticipation
+from coresearch.domain.payments.tables import Expense, TimeEntry
 from coresearch.domain.privacy import schemas as s
 from coresearch.domain.projects.tables import Membership
 from coresearch.domain.recruitment.tables import Candidate
@@ -43,6 +44,8 @@ COVERED = {
     "meeting_attendance.user": "meetings",
     "activity_participants.user": "activities",
     "evaluation_participations.user": "evaluations",
+    "time_entries.coresearcher": "time_entries",
+    "expenses.coresearcher": "expenses",
 }
 # Columns that name a user but are not exported, and why. `evaluation_answers` has no user
 # column at all: answers are anonymous by design, so not even the export can link them back.
@@ -63,6 +66,8 @@ EXCLUDED = {
     "openings.created_by": STAFF_ACT,
     "candidates.created_by": STAFF_ACT,
     "candidate_moves.moved_by": STAFF_ACT,
+    "time_entries.recorded_by": STAFF_ACT,
+    "expenses.recorded_by": STAFF_ACT,
 }
 
 
@@ -221,6 +226,37 @@ async def _sections(user_id: Any, email: str) -> dict[str, list[Any]]:
         .where((Document.coresearcher == user_id) | (Document.uploaded_by == user_id))
         .order_by(Document.created_at)
     )
+    time_entries = (
+        await TimeEntry.select(
+            TimeEntry.id,
+            TimeEntry.project.as_alias("project_id"),
+            TimeEntry.worked_on,
+            TimeEntry.minutes,
+            TimeEntry.mode,
+            TimeEntry.source,
+            TimeEntry.meeting.as_alias("meeting_id"),
+            TimeEntry.description,
+            TimeEntry.claim_id,
+            TimeEntry.created_at,
+        )
+        .where(TimeEntry.coresearcher == user_id)
+        .order_by(TimeEntry.worked_on)
+    )
+    expenses = (
+        await Expense.select(
+            Expense.id,
+            Expense.project.as_alias("project_id"),
+            Expense.incurred_on,
+            Expense.kind,
+            Expense.amount_ore,
+            Expense.description,
+            Expense.receipt_document.as_alias("receipt_document_id"),
+            Expense.claim_id,
+            Expense.created_at,
+        )
+        .where(Expense.coresearcher == user_id)
+        .order_by(Expense.incurred_on)
+    )
     entries = (
         await AuditEntry.select(AuditEntry.action, AuditEntry.entity, AuditEntry.occurred_at)
         .where(AuditEntry.actor_id == user_id)
@@ -237,6 +273,8 @@ async def _sections(user_id: Any, email: str) -> dict[str, list[Any]]:
         "evaluations": s.rows_to(evaluations, s.ExportEvaluation),
         "candidates": s.rows_to(candidates, s.ExportCandidate),
         "documents": s.rows_to(documents, s.ExportDocument),
+        "time_entries": s.rows_to(time_entries, s.ExportTimeEntry),
+        "expenses": s.rows_to(expenses, s.ExportExpense),
         "audit": s.rows_to(entries, s.ExportAuditEntry),
     }
 

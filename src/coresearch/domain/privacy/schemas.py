@@ -45,6 +45,35 @@ class ExportTraining(msgspec.Struct):
     created_at: datetime
 
 
+class ExportTimeEntry(msgspec.Struct):
+    """Time recorded for the person (by hand or from a meeting's attendance)."""
+
+    id: UUID
+    project_id: UUID
+    worked_on: date
+    minutes: int
+    mode: str | None
+    source: str
+    meeting_id: UUID | None
+    description: str
+    claim_id: UUID | None
+    created_at: datetime
+
+
+class ExportExpense(msgspec.Struct):
+    """An expense recorded for the person."""
+
+    id: UUID
+    project_id: UUID
+    incurred_on: date
+    kind: str
+    amount_ore: int
+    description: str
+    receipt_document_id: UUID | None
+    claim_id: UUID | None
+    created_at: datetime
+
+
 class ExportAcceptedVersion(msgspec.Struct):
     """One accepted version of an agreement, with the exact text accepted."""
 
@@ -167,6 +196,8 @@ class PersonalExport(msgspec.Struct):
     evaluations: list[ExportEvaluation]
     candidates: list[ExportCandidate]
     documents: list[ExportDocument]
+    time_entries: list[ExportTimeEntry]
+    expenses: list[ExportExpense]
     audit: list[ExportAuditEntry]
 
 

@@ -1,8 +1,9 @@
 """Meetings of a project's research group and who attended them.
 
 Meeting ids are stable: papers and minutes will attach to them as documents. Attendance rows
-are kept as recorded (attended or not, in person or remote) so the money area can derive time
-entries from them by the rate rules valid on the meeting's day; no time entry is created here.
+are kept as recorded (attended or not, in person or remote); in the same transaction the payments
+area keeps the person's time entry for the meeting in step (the meeting's minutes less breaks and
+the mode, on its UTC day; the rate rules apply when a claim computes the amount).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import msgspec
 from coresearch.domain.accounts.schemas import Principal
 from coresearch.domain.accounts.service import actor_of
 from coresearch.domain.audit import service as audit
+from coresearch.domain.payments import attendance as payments_attendance
 from coresearch.domain.projects.access import STAFF, project_access
 from coresearch.domain.projects.tables import MemberRole
 from coresearch.domain.work import schemas as s
@@ -221,6 +223,16 @@ async def put_attendance(
                 after={f: after[f] for f in fields},
                 about={"user_id": str(user_id)},
             )
+        starts_at, ends_at = meeting["starts_at"], meeting["ends_at"]
+        await payments_attendance.sync_attendance(
+            actor=actor_of(principal),
+            project_id=meeting["project"],
+            meeting_id=meeting_id,
+            coresearcher_id=user_id,
+            worked_on=starts_at.astimezone(UTC).date(),
+            minutes=(ends_at - starts_at) // timedelta(minutes=1) - meeting["break_minutes"],
+            mode=mode if data.attended else None,
+        )
     return _to_attendance(after, meeting_id, member.full_name)
 
 
