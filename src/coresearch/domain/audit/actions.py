@@ -65,6 +65,11 @@ class AuditAction(StrEnum):
     time_entry_update = "time_entry.update"
     time_entry_delete = "time_entry.delete"
     expense_create = "expense.create"
+    claim_create = "claim.create"
+    claim_attest = "claim.attest"
+    claim_approve = "claim.approve"
+    claim_reject = "claim.reject"
+    claim_mark_paid = "claim.mark_paid"
 
 
 ACTIONS = frozenset(action.value for action in AuditAction)

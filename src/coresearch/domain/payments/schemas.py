@@ -124,3 +124,69 @@ class ExpenseFilters(Paging, frozen=True, kw_only=True):
     """`GET /projects/{id}/expenses`: latest day first, optionally of one co-researcher."""
 
     coresearcher_id: FromQuery[UUID | None] = None
+
+
+IdempotencyKeyText = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+
+
+class ClaimCreate(msgspec.Struct, forbid_unknown_fields=True):
+    """Claim a co-researcher's unclaimed work and outlays in a period (both days included)."""
+
+    coresearcher_id: UUID
+    period_start: date
+    period_end: date
+
+
+class ClaimReject(msgspec.Struct, forbid_unknown_fields=True):
+    """Why a claim is rejected (its lines become claimable again)."""
+
+    reason: Annotated[MultiLine, msgspec.Meta(min_length=1, max_length=2_000)]
+
+
+class ClaimMarkPaid(msgspec.Struct, forbid_unknown_fields=True):
+    """When and by which payment a claim was paid."""
+
+    paid_on: date
+    reference: Annotated[SingleLine, msgspec.Meta(min_length=1, max_length=200)]
+
+
+class ClaimLine(msgspec.Struct):
+    """One line of a claim: a time entry (`minutes` worked, `paid_minutes` after the rules) or an
+    expense, with its amount in øre and the rule that gave it."""
+
+    id: UUID
+    kind: str
+    day: date
+    time_entry_id: UUID | None
+    expense_id: UUID | None
+    minutes: int | None
+    paid_minutes: int | None
+    rule: str
+    amount_ore: int
+
+
+class Claim(msgspec.Struct):
+    """A claim with its lines; `expected_payment_on` is `approved_at` + 14 days until paid."""
+
+    id: UUID
+    project_id: UUID
+    coresearcher_id: UUID
+    period_start: date
+    period_end: date
+    status: str
+    total_ore: int
+    created_at: datetime
+    attested_by: UUID | None
+    attested_at: datetime | None
+    approved_by: UUID | None
+    approved_at: datetime | None
+    rejected_at: datetime | None
+    reject_reason: str
+    paid_on: date | None
+    paid_reference: str
+    expected_payment_on: date | None
+    lines: list[ClaimLine]
+
+
+class PaymentFilters(Paging, frozen=True, kw_only=True):
+    """The caller's own claims, newest first."""

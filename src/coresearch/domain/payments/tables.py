@@ -85,3 +85,68 @@ class Expense(Table, tablename="expenses"):
     claim_id = UUID(null=True, default=None)
     recorded_by = UUID(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
+
+
+class ClaimStatus(str, Enum):
+    """Where a claim is: submitted → attested → approved → paid, or rejected."""
+
+    submitted = "submitted"
+    attested = "attested"
+    approved = "approved"
+    paid = "paid"
+    rejected = "rejected"
+
+
+class Claim(Table, tablename="claims"):
+    """A request to pay one co-researcher for a period's unclaimed work and outlays in a project.
+
+    The staff who moved it (`attested_by`, `approved_by`, ...) are kept as plain ids: the audit
+    log holds the full trail. `total_ore` is the sum of the lines, fixed when the claim is made.
+    """
+
+    id = UUID(primary_key=True)
+    project = ForeignKey(Project, on_delete=OnDelete.cascade, null=False)
+    coresearcher = ForeignKey(User, on_delete=OnDelete.cascade, null=False)
+    period_start = Date()
+    period_end = Date()
+    status = Varchar(length=20, choices=ClaimStatus, default=ClaimStatus.submitted.value)
+    total_ore = Integer()
+    created_by = UUID(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+    attested_by = UUID(null=True, default=None)
+    attested_at = Timestamptz(null=True, default=None)
+    approved_by = UUID(null=True, default=None)
+    approved_at = Timestamptz(null=True, default=None)
+    rejected_by = UUID(null=True, default=None)
+    rejected_at = Timestamptz(null=True, default=None)
+    reject_reason = Text(default="")
+    paid_by = UUID(null=True, default=None)
+    paid_on = Date(null=True, default=None)
+    paid_reference = Varchar(length=200, default="")
+
+
+class ClaimLine(Table, tablename="claim_lines"):
+    """One time entry or expense in a claim, with the amount and the rule that gave it."""
+
+    id = UUID(primary_key=True)
+    claim = ForeignKey(Claim, on_delete=OnDelete.cascade, null=False)
+    kind = Varchar(length=20)
+    day = Date()
+    time_entry_id = UUID(null=True, default=None)
+    expense_id = UUID(null=True, default=None)
+    minutes = Integer(null=True, default=None)
+    paid_minutes = Integer(null=True, default=None)
+    rule = Text(default="")
+    amount_ore = Integer()
+
+
+class IdempotencyKey(Table, tablename="idempotency_keys"):
+    """The claim a client's `Idempotency-Key` made (unique key, by 0021_claims_integrity), and
+    a hash of the request, so a retry returns the same claim and a reuse with another body fails."""
+
+    id = UUID(primary_key=True)
+    key = Varchar(length=200)
+    project = UUID()
+    request_hash = Varchar(length=64)
+    claim_id = UUID(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
