@@ -8,7 +8,7 @@ from uuid import UUID
 from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import FromPath, JSONBody, Parameter
+from litestar.params import FromPath, HeaderParameter, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from coresearch.domain.accounts.schemas import AuthedRequest
@@ -41,7 +41,7 @@ class ClaimsController(Controller):
         project_id: FromPath[UUID],
         data: JSONBody[s.ClaimCreate],
         request: AuthedRequest,
-        idempotency_key: Annotated[str | None, Parameter(header="Idempotency-Key", required=False)] = None,
+        idempotency_key: Annotated[str | None, HeaderParameter(name="Idempotency-Key", required=False)] = None,
     ) -> Response[s.Claim]:
         """Gather the person's unclaimed time entries and expenses of the period into a claim
         (the project's leads and oversight). `Idempotency-Key` is required (else 400): the same
