@@ -8,6 +8,9 @@ Time entries and expenses are recorded by project staff for a co-researcher and 
 co-researcher for themselves (another co-researcher's id: 403), and listed by every member.
 """
 
+import uuid
+from collections.abc import Callable
+
 import httpx
 
 from tests.authz_agreements import agreement_body
@@ -49,7 +52,35 @@ async def prepare(client: httpx.AsyncClient, world: World) -> dict[str, str]:
     for move, headers in (("send", lead), ("accept", co)):
         response = await client.post(f"/api/v1/agreements/{agreement_id}/{move}", headers=headers)
         assert response.status_code == 200, response.text
-    return {}
+    return {"claim_id": await submitted_claim(client, world)}
+
+
+async def submitted_claim(client: httpx.AsyncClient, world: World) -> str:
+    """A submitted claim of the co-researcher's expense (no rate table needed), by the lead."""
+    lead = world.people["lead"].headers
+    outlay = await client.post(
+        f"/api/v1/projects/{world.project_id}/expenses", json=expense_body("lead", world), headers=lead
+    )
+    assert outlay.status_code == 201, outlay.text
+    made = await client.post(
+        f"/api/v1/projects/{world.project_id}/claims",
+        json=claim_body("lead", world),
+        headers={**lead, "Idempotency-Key": str(uuid.uuid4())},
+    )
+    assert made.status_code == 201, made.text
+    return str(made.json()["id"])
+
+
+def claim_body(persona: str, w: World) -> dict:
+    return {
+        "coresearcher_id": w.people["co_researcher"].id,
+        "period_start": "2026-03-01",
+        "period_end": "2026-03-31",
+    }
+
+
+def claim_url(suffix: str = "") -> Callable[[World], str]:
+    return lambda w: f"/api/v1/claims/{w.extra['claim_id']}{suffix}"
 
 
 def time_entry_body(persona: str, w: World) -> dict:
@@ -86,4 +117,40 @@ MATRIX |= {
     ("GET", "/api/v1/projects/{project_id:uuid}/expenses"): Case(
         url=project_url("/expenses"), expected=answers(200, **VISIBLE_TO_MEMBERS)
     ),
+}
+
+
+# Claims: the matrix calls without an Idempotency-Key, so whoever may make one gets the 400 that
+# names the header (access is checked first). A claim is seen by its project's leads, oversight
+# and the co-researcher it pays (the researcher member too gets 404); the moves answer 403 to
+# those who see it but may not make them, and 409 from `submitted` for approve and mark-paid.
+SEES_CLAIM = dict(researcher=404, other_co_researcher=404, outsider=404)
+MATRIX |= {
+    ("POST", "/api/v1/projects/{project_id:uuid}/claims"): Case(
+        url=project_url("/claims"),
+        body=claim_body,
+        expected=answers(400, researcher=403, co_researcher=403, **VISIBLE_TO_MEMBERS),
+    ),
+    ("GET", "/api/v1/claims/{claim_id:uuid}"): Case(url=claim_url(), expected=answers(200, **SEES_CLAIM)),
+    ("POST", "/api/v1/claims/{claim_id:uuid}/attest"): Case(
+        url=claim_url("/attest"), expected=answers(403, lead=200, **SEES_CLAIM)
+    ),
+    ("POST", "/api/v1/claims/{claim_id:uuid}/approve"): Case(
+        url=claim_url("/approve"), expected=answers(403, research_leader=409, **SEES_CLAIM)
+    ),
+    ("POST", "/api/v1/claims/{claim_id:uuid}/reject"): Case(
+        url=claim_url("/reject"),
+        body=lambda p, w: {"reason": f"Avvist av {p}"},
+        expected=answers(403, lead=200, research_leader=200, **SEES_CLAIM),
+    ),
+    ("POST", "/api/v1/claims/{claim_id:uuid}/mark-paid"): Case(
+        url=claim_url("/mark-paid"),
+        body=lambda p, w: {"paid_on": "2026-04-20", "reference": "Utbetaling 1"},
+        expected=answers(403, research_leader=409, admin=409, **SEES_CLAIM),
+    ),
+    ("GET", "/api/v1/me/payments"): Case(url=lambda w: "/api/v1/me/payments", expected=answers(200)),
+}
+ONE_SHOT = {
+    ("POST", "/api/v1/claims/{claim_id:uuid}/attest"),
+    ("POST", "/api/v1/claims/{claim_id:uuid}/reject"),
 }
