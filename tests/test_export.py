@@ -19,6 +19,10 @@ NOT_PEOPLE = {
     "task_assignees.project",
     "time_entries.claim_id",
     "expenses.claim_id",
+    "claim_lines.time_entry_id",
+    "claim_lines.expense_id",
+    "idempotency_keys.project",
+    "idempotency_keys.claim_id",
 }
 
 

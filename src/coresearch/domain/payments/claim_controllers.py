@@ -41,7 +41,9 @@ class ClaimsController(Controller):
         project_id: FromPath[UUID],
         data: JSONBody[s.ClaimCreate],
         request: AuthedRequest,
-        idempotency_key: Annotated[str | None, HeaderParameter(name="Idempotency-Key", required=False)] = None,
+        idempotency_key: Annotated[
+            str | None, HeaderParameter(name="Idempotency-Key", required=False)
+        ] = None,
     ) -> Response[s.Claim]:
         """Gather the person's unclaimed time entries and expenses of the period into a claim
         (the project's leads and oversight). `Idempotency-Key` is required (else 400): the same

@@ -19,7 +19,7 @@ from coresearch.domain.coresearchers import profiles
 from coresearch.domain.coresearchers.tables import ConsentDecision, Training
 from coresearch.domain.documents.tables import Document
 from coresearch.domain.involvement.tables import ActivityParticipant, EvaluationParticipation
-from coresearch.domain.payments.tables import Expense, TimeEntry
+from coresearch.domain.payments.tables import Claim, Expense, TimeEntry
 from coresearch.domain.privacy import schemas as s
 from coresearch.domain.projects.tables import Membership
 from coresearch.domain.recruitment.tables import Candidate
@@ -46,6 +46,7 @@ COVERED = {
     "evaluation_participations.user": "evaluations",
     "time_entries.coresearcher": "time_entries",
     "expenses.coresearcher": "expenses",
+    "claims.coresearcher": "claims",
 }
 # Columns that name a user but are not exported, and why. `evaluation_answers` has no user
 # column at all: answers are anonymous by design, so not even the export can link them back.
@@ -68,6 +69,11 @@ EXCLUDED = {
     "candidate_moves.moved_by": STAFF_ACT,
     "time_entries.recorded_by": STAFF_ACT,
     "expenses.recorded_by": STAFF_ACT,
+    "claims.created_by": STAFF_ACT,
+    "claims.attested_by": STAFF_ACT,
+    "claims.approved_by": STAFF_ACT,
+    "claims.rejected_by": STAFF_ACT,
+    "claims.paid_by": STAFF_ACT,
 }
 
 
@@ -257,6 +263,21 @@ async def _sections(user_id: Any, email: str) -> dict[str, list[Any]]:
         .where(Expense.coresearcher == user_id)
         .order_by(Expense.incurred_on)
     )
+    claims = (
+        await Claim.select(
+            Claim.id,
+            Claim.project.as_alias("project_id"),
+            Claim.period_start,
+            Claim.period_end,
+            Claim.status,
+            Claim.total_ore,
+            Claim.created_at,
+            Claim.approved_at,
+            Claim.paid_on,
+        )
+        .where(Claim.coresearcher == user_id)
+        .order_by(Claim.created_at)
+    )
     entries = (
         await AuditEntry.select(AuditEntry.action, AuditEntry.entity, AuditEntry.occurred_at)
         .where(AuditEntry.actor_id == user_id)
@@ -275,6 +296,7 @@ async def _sections(user_id: Any, email: str) -> dict[str, list[Any]]:
         "documents": s.rows_to(documents, s.ExportDocument),
         "time_entries": s.rows_to(time_entries, s.ExportTimeEntry),
         "expenses": s.rows_to(expenses, s.ExportExpense),
+        "claims": s.rows_to(claims, s.ExportClaim),
         "audit": s.rows_to(entries, s.ExportAuditEntry),
     }
 

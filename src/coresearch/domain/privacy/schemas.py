@@ -74,6 +74,20 @@ class ExportExpense(msgspec.Struct):
     created_at: datetime
 
 
+class ExportClaim(msgspec.Struct):
+    """A claim paying the person: status, total and dates (its lines are the entries above)."""
+
+    id: UUID
+    project_id: UUID
+    period_start: date
+    period_end: date
+    status: str
+    total_ore: int
+    created_at: datetime
+    approved_at: datetime | None
+    paid_on: date | None
+
+
 class ExportAcceptedVersion(msgspec.Struct):
     """One accepted version of an agreement, with the exact text accepted."""
 
@@ -198,6 +212,7 @@ class PersonalExport(msgspec.Struct):
     documents: list[ExportDocument]
     time_entries: list[ExportTimeEntry]
     expenses: list[ExportExpense]
+    claims: list[ExportClaim]
     audit: list[ExportAuditEntry]
 
 
