@@ -38,33 +38,24 @@ async def _may(move: str, principal: Principal, row: dict[str, Any]) -> bool:
     return principal.role in (Role.research_leader, Role.admin)
 
 
-async def _move(
-    *, principal: Principal, claim_id: UUID, move: str, values: dict[Any, Any], about: dict[str, Any]
-) -> s.Claim:
-    async with transaction():
-        row = await locked(Claim.select().where(Claim.id == claim_id)).first()
-        if row is None or not await claims.sees(principal, row):
-            raise NotFound("No such claim")
-        if not await _may(move, principal, row):
-            raise Forbidden(f"You may not {move.replace('_', ' ')} this claim")
-        if move == "approve" and row["attested_by"] == principal.id:
-            raise Forbidden("Four eyes: the person who attested a claim may not approve it")
-        if row["status"] not in {state.value for state in FROM[move]}:
-            raise Conflict(f"A {row['status']} claim cannot be moved by {move.replace('_', ' ')}")
-        await Claim.update(values).where(Claim.id == claim_id)
-        if move == "reject":
-            await TimeEntry.update({TimeEntry.claim_id: None}).where(TimeEntry.claim_id == claim_id)
-            await Expense.update({Expense.claim_id: None}).where(Expense.claim_id == claim_id)
-        after = await one(Claim.select(Claim.status).where(Claim.id == claim_id).first())
-        await audit.record(
-            actor=actor_of(principal),
-            action=f"claim.{move}",
-            entity="claim",
-            entity_id=claim_id,
-            before={"status": row["status"]},
-            after={"status": after["status"], **about},
-        )
-        return await claims.load(claim_id)
+async def _move(*, principal: Principal, claim_id: UUID, move: str, values: dict[Any, Any]) -> dict[str, Any]:
+    """Lock the claim, check who and from which state, apply `values` (inside the caller's
+    transaction); the audit fields before and after."""
+    row = await locked(Claim.select().where(Claim.id == claim_id)).first()
+    if row is None or not await claims.sees(principal, row):
+        raise NotFound("No such claim")
+    if not await _may(move, principal, row):
+        raise Forbidden(f"You may not {move.replace('_', ' ')} this claim")
+    if move == "approve" and row["attested_by"] == principal.id:
+        raise Forbidden("Four eyes: the person who attested a claim may not approve it")
+    if row["status"] not in {state.value for state in FROM[move]}:
+        raise Conflict(f"A {row['status']} claim cannot be moved by {move.replace('_', ' ')}")
+    await Claim.update(values).where(Claim.id == claim_id)
+    if move == "reject":
+        await TimeEntry.update({TimeEntry.claim_id: None}).where(TimeEntry.claim_id == claim_id)
+        await Expense.update({Expense.claim_id: None}).where(Expense.claim_id == claim_id)
+    after = await one(Claim.select(Claim.status).where(Claim.id == claim_id).first())
+    return {"before": {"status": row["status"]}, "after": {"status": after["status"]}}
 
 
 async def attest(*, principal: Principal, claim_id: UUID) -> s.Claim:
@@ -74,7 +65,12 @@ async def attest(*, principal: Principal, claim_id: UUID) -> s.Claim:
         Claim.attested_by: principal.id,
         Claim.attested_at: now(),
     }
-    return await _move(principal=principal, claim_id=claim_id, move="attest", values=values, about={})
+    async with transaction():
+        change = await _move(principal=principal, claim_id=claim_id, move="attest", values=values)
+        await audit.record(
+            actor=actor_of(principal), action="claim.attest", entity="claim", entity_id=claim_id, **change
+        )
+        return await claims.load(claim_id)
 
 
 async def approve(*, principal: Principal, claim_id: UUID) -> s.Claim:
@@ -84,7 +80,12 @@ async def approve(*, principal: Principal, claim_id: UUID) -> s.Claim:
         Claim.approved_by: principal.id,
         Claim.approved_at: now(),
     }
-    return await _move(principal=principal, claim_id=claim_id, move="approve", values=values, about={})
+    async with transaction():
+        change = await _move(principal=principal, claim_id=claim_id, move="approve", values=values)
+        await audit.record(
+            actor=actor_of(principal), action="claim.approve", entity="claim", entity_id=claim_id, **change
+        )
+        return await claims.load(claim_id)
 
 
 async def reject(*, principal: Principal, claim_id: UUID, data: s.ClaimReject) -> s.Claim:
@@ -95,7 +96,12 @@ async def reject(*, principal: Principal, claim_id: UUID, data: s.ClaimReject) -
         Claim.rejected_at: now(),
         Claim.reject_reason: data.reason,
     }
-    return await _move(principal=principal, claim_id=claim_id, move="reject", values=values, about={})
+    async with transaction():
+        change = await _move(principal=principal, claim_id=claim_id, move="reject", values=values)
+        await audit.record(
+            actor=actor_of(principal), action="claim.reject", entity="claim", entity_id=claim_id, **change
+        )
+        return await claims.load(claim_id)
 
 
 async def mark_paid(*, principal: Principal, claim_id: UUID, data: s.ClaimMarkPaid) -> s.Claim:
@@ -106,5 +112,10 @@ async def mark_paid(*, principal: Principal, claim_id: UUID, data: s.ClaimMarkPa
         Claim.paid_on: data.paid_on,
         Claim.paid_reference: data.reference,
     }
-    about = {"paid_on": data.paid_on.isoformat(), "reference": data.reference}
-    return await _move(principal=principal, claim_id=claim_id, move="mark_paid", values=values, about=about)
+    async with transaction():
+        change = await _move(principal=principal, claim_id=claim_id, move="mark_paid", values=values)
+        change["after"] |= {"paid_on": data.paid_on.isoformat(), "reference": data.reference}
+        await audit.record(
+            actor=actor_of(principal), action="claim.mark_paid", entity="claim", entity_id=claim_id, **change
+        )
+        return await claims.load(claim_id)
