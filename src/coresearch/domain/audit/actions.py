@@ -70,6 +70,8 @@ class AuditAction(StrEnum):
     claim_approve = "claim.approve"
     claim_reject = "claim.reject"
     claim_mark_paid = "claim.mark_paid"
+    payroll_export = "payroll.export"
+    payroll_mark_exported = "payroll.mark_exported"
 
 
 ACTIONS = frozenset(action.value for action in AuditAction)

@@ -206,3 +206,19 @@ def _same_secret(keyring: Keyring, row: dict[str, Any], column: str, value: str 
         return keyring.decrypt(row[column], aad=context(Profile._meta.tablename, row["id"], column)) == value
     except (KeyMissing, UndecryptableValue):
         return False
+
+
+async def payment_details(
+    *, user_ids: list[UUID], keyring: Keyring
+) -> dict[UUID, tuple[str | None, str | None]]:
+    """`{user id: (payment_route, national_id)}` for the payroll export (the caller checks who may
+    export); the national ID is decrypted only for the payroll route, the only place it is used."""
+    if not user_ids:
+        return {}
+    rows = await Profile.select().where(Profile.user.is_in(user_ids))
+    details: dict[UUID, tuple[str | None, str | None]] = {}
+    for row in rows:
+        route = row["payment_route"]
+        national_id = _decrypt(keyring, row, "national_id") if route == "payroll" else None
+        details[row["user"]] = (route, national_id)
+    return details

@@ -123,6 +123,7 @@ class Claim(Table, tablename="claims"):
     paid_by = UUID(null=True, default=None)
     paid_on = Date(null=True, default=None)
     paid_reference = Varchar(length=200, default="")
+    exported_at = Timestamptz(null=True, default=None)
 
 
 class ClaimLine(Table, tablename="claim_lines"):
