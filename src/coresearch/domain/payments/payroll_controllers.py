@@ -7,7 +7,7 @@ from typing import Annotated
 from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import JSONBody, QueryParameter
+from litestar.params import FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
 from coresearch.domain.accounts.schemas import AuthedRequest
@@ -16,7 +16,7 @@ from coresearch.lib.crypto import keyring_for
 from coresearch.lib.openapi import problem_responses
 from coresearch.settings import Settings
 
-CSV = "text/csv; charset=utf-8"
+CSV = "text/csv"
 
 
 class PayrollController(Controller):
@@ -39,7 +39,7 @@ class PayrollController(Controller):
         request: AuthedRequest,
         settings: NamedDependency[Settings],
         month: Annotated[str, QueryParameter(max_length=20)],
-        include_exported: bool = False,
+        include_exported: FromQuery[bool] = False,
     ) -> Response[bytes]:
         """Approved claims approved in `month` (YYYY-MM, UTC; else 400) as CSV: UTF-8 with BOM, `;`,
         CRLF, decimal comma; claims already marked exported are left out unless `include_exported`."""
