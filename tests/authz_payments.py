@@ -154,3 +154,17 @@ ONE_SHOT = {
     ("POST", "/api/v1/claims/{claim_id:uuid}/attest"),
     ("POST", "/api/v1/claims/{claim_id:uuid}/reject"),
 }
+
+# The payroll export is for research leaders and admins only (nothing per project: 403, not 404);
+# marking the submitted claim exported answers 422 (not an approved claim of that month).
+MATRIX |= {
+    ("GET", "/api/v1/payroll-export"): Case(
+        url=lambda w: "/api/v1/payroll-export?month=2026-03",
+        expected=answers(403, research_leader=200, admin=200),
+    ),
+    ("POST", "/api/v1/payroll-export/mark-exported"): Case(
+        url=lambda w: "/api/v1/payroll-export/mark-exported",
+        body=lambda p, w: {"month": "2026-03", "claim_ids": [w.extra["claim_id"]]},
+        expected=answers(403, research_leader=422, admin=422),
+    ),
+}
