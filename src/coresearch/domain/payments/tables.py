@@ -102,6 +102,7 @@ class Claim(Table, tablename="claims"):
 
     The staff who moved it (`attested_by`, `approved_by`, ...) are kept as plain ids: the audit
     log holds the full trail. `total_ore` is the sum of the lines, fixed when the claim is made.
+    `exported_at` is set by the explicit mark-exported step of the payroll export.
     """
 
     id = UUID(primary_key=True)
