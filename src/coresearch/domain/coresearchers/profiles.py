@@ -206,3 +206,12 @@ def _same_secret(keyring: Keyring, row: dict[str, Any], column: str, value: str 
         return keyring.decrypt(row[column], aad=context(Profile._meta.tablename, row["id"], column)) == value
     except (KeyMissing, UndecryptableValue):
         return False
+
+
+async def benefit_facts(*, coresearcher_id: UUID, keyring: Keyring) -> tuple[str | None, Any]:
+    """The person's benefit status (decrypted) and period anchor, for the benefit-period sums;
+    the caller has checked who may read them."""
+    row = await _row(coresearcher_id)
+    if row is None:
+        return None, None
+    return _decrypt(keyring, row, "benefit_status"), row["benefit_period_anchor"]

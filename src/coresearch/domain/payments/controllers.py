@@ -12,6 +12,7 @@ from coresearch.domain.accounts.guards import admin_only
 from coresearch.domain.accounts.schemas import AuthedRequest
 from coresearch.domain.payments import expenses, service, time_entries
 from coresearch.domain.payments import schemas as s
+from coresearch.domain.payments.benefit_controllers import BenefitPeriodsController
 from coresearch.domain.payments.claim_controllers import ClaimsController
 from coresearch.lib.openapi import problem_responses
 from coresearch.lib.pagination import Page, provide_filters
@@ -97,4 +98,9 @@ class TimeAndExpensesController(Controller):
         return await expenses.list_expenses(principal=request.user, project_id=project_id, filters=filters)
 
 
-ROUTE_HANDLERS: list[type[Controller]] = [RateTablesController, TimeAndExpensesController, ClaimsController]
+ROUTE_HANDLERS: list[type[Controller]] = [
+    RateTablesController,
+    TimeAndExpensesController,
+    ClaimsController,
+    BenefitPeriodsController,
+]
