@@ -32,8 +32,8 @@ class BenefitPeriodsController(Controller):
     async def list_benefit_periods(
         self,
         coresearcher_id: FromPath[UUID],
-        first: Annotated[date, QueryParameter(query="from")],
-        last: Annotated[date, QueryParameter(query="to")],
+        first: Annotated[date, QueryParameter(name="from")],
+        last: Annotated[date, QueryParameter(name="to")],
         request: AuthedRequest,
         settings: NamedDependency[Settings],
     ) -> benefits.BenefitPeriods:
