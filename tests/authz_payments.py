@@ -149,6 +149,16 @@ MATRIX |= {
         expected=answers(403, research_leader=409, admin=409, **SEES_CLAIM),
     ),
     ("GET", "/api/v1/me/payments"): Case(url=lambda w: "/api/v1/me/payments", expected=answers(200)),
+    ("GET", "/api/v1/coresearchers/{coresearcher_id:uuid}/benefit-periods"): Case(
+        url=lambda w: (
+            f"/api/v1/coresearchers/{w.people['co_researcher'].id}/benefit-periods"
+            "?from=2026-03-01&to=2026-03-31"
+        ),
+        expected=answers(404, lead=200, co_researcher=200),
+    ),
+    ("GET", "/api/v1/me/benefit-warning"): Case(
+        url=lambda w: "/api/v1/me/benefit-warning", expected=answers(200)
+    ),
 }
 ONE_SHOT = {
     ("POST", "/api/v1/claims/{claim_id:uuid}/attest"),

@@ -70,6 +70,10 @@ def test_postgres_requires_data_keys() -> None:
         ("COSEARCH_S3_BUCKET", "b", "lowercase letters"),
         ("COSEARCH_ADMIN_EMAIL", "not-an-address", "not an e-mail address"),
         ("COSEARCH_LOG_LEVEL", "LOUD", "one of DEBUG"),
+        ("COSEARCH_AAP_WARNING_SHARE", "most", "expected a number"),
+        ("COSEARCH_AAP_WARNING_SHARE", "0", "above 0 and at most 1"),
+        ("COSEARCH_AAP_WARNING_SHARE", "1.5", "above 0 and at most 1"),
+        ("COSEARCH_AAP_WARNING_SHARE", "nan", "above 0 and at most 1"),
     ],
 )
 def test_invalid_value_names_the_variable(name: str, value: str, message: str) -> None:

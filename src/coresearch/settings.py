@@ -56,6 +56,7 @@ class Settings(msgspec.Struct, frozen=True):
     token_ttl_seconds: int = 900
     log_level: str = "INFO"
     log_json: bool | None = None
+    aap_warning_share: float = 0.6
 
     @property
     def embedded(self) -> bool:
@@ -97,6 +98,19 @@ def _parse_int(env: Mapping[str, str], name: str, default: int, minimum: int) ->
         raise SettingsError(f"{PREFIX}{name}: expected a whole number, got {raw!r}") from None
     if value < minimum:
         raise SettingsError(f"{PREFIX}{name}: must be at least {minimum}, got {value}")
+    return value
+
+
+def _parse_share(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = _get(env, name)
+    if raw is None:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{PREFIX}{name}: expected a number such as 0.6, got {raw!r}") from None
+    if not 0 < value <= 1:
+        raise SettingsError(f"{PREFIX}{name}: must be above 0 and at most 1, got {raw}")
     return value
 
 
@@ -218,6 +232,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     max_upload_bytes = _parse_int(env, "MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES, 1)
     token_ttl_seconds = _parse_int(env, "TOKEN_TTL_SECONDS", 900, 60)
     log_json = None if _get(env, "LOG_JSON") is None else _parse_bool(env, "LOG_JSON", False)
+    aap_warning_share = _parse_share(env, "AAP_WARNING_SHARE", 0.6)
 
     # Secrets last: a configuration that fails above never writes generated secrets to disk.
     if embedded and (_get(env, "SECRET_KEY") is None or _get(env, "DATA_KEYS") is None):
@@ -254,6 +269,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         token_ttl_seconds=token_ttl_seconds,
         log_level=log_level,
         log_json=log_json,
+        aap_warning_share=aap_warning_share,
     )
 
 

@@ -222,3 +222,12 @@ async def payment_details(
         national_id = _decrypt(keyring, row, "national_id") if route == "payroll" else None
         details[row["user"]] = (route, national_id)
     return details
+
+
+async def benefit_facts(*, coresearcher_id: UUID, keyring: Keyring) -> tuple[str | None, Any]:
+    """The person's benefit status (decrypted) and period anchor, for the benefit-period sums;
+    the caller has checked who may read them."""
+    row = await _row(coresearcher_id)
+    if row is None:
+        return None, None
+    return _decrypt(keyring, row, "benefit_status"), row["benefit_period_anchor"]
