@@ -21,7 +21,7 @@ from coresearch.domain.coresearchers import profiles
 from coresearch.domain.coresearchers.access import Relation, standing
 from coresearch.domain.coresearchers.tables import BenefitStatus
 from coresearch.domain.payments import rules
-from coresearch.domain.payments.claims import _rate_on
+from coresearch.domain.payments.claims import rate_on
 from coresearch.domain.payments.tables import ClaimLine, ClaimStatus, TimeEntry
 from coresearch.domain.work.tables import AttendanceMode
 from coresearch.lib.crypto import Keyring
@@ -110,7 +110,7 @@ async def _minutes_by_day(
     )
     for entry in entries:
         try:
-            rate = await _rate_on(
+            rate = await rate_on(
                 project_id=entry["project"], coresearcher_id=coresearcher_id, day=entry["worked_on"]
             )
         except (Unprocessable, NotFound):

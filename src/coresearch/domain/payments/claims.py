@@ -61,7 +61,7 @@ def request_hash(project_id: UUID, data: s.ClaimCreate) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
 
-async def _rate_on(*, project_id: UUID, coresearcher_id: UUID, day: date) -> s.RateTable:
+async def rate_on(*, project_id: UUID, coresearcher_id: UUID, day: date) -> s.RateTable:
     """The rate version in force on `day` of the table of the agreement covering it."""
     row = await (
         Agreement.select(Agreement.rate_table_id)
@@ -181,7 +181,7 @@ async def _gather(*, principal: Principal, project_id: UUID, data: s.ClaimCreate
     claim_id = uuid4()
     lines: list[ClaimLine] = []
     for entry in entries:
-        rate = await _rate_on(project_id=project_id, coresearcher_id=person, day=entry["worked_on"])
+        rate = await rate_on(project_id=project_id, coresearcher_id=person, day=entry["worked_on"])
         paid = rules.pay(
             rate, minutes=entry["minutes"], in_person=entry["mode"] == AttendanceMode.in_person.value
         )
