@@ -171,9 +171,15 @@ def report(result: dict[str, Any]) -> str:
     ]
     for path, row in result["pages"].items():
         met = row["median_ms"] < AIM_TTFB_MS and row["bytes"] < AIM_BYTES
-        lines.append(
-            f"| `{path}` | {row['median_ms']} | {row['p95_ms']} | {row['ratio']} | {row['bytes']} | {'met' if met else 'MISSED'} |"
-        )
+        cells = [
+            f"`{path}`",
+            row["median_ms"],
+            row["p95_ms"],
+            row["ratio"],
+            row["bytes"],
+            "met" if met else "MISSED",
+        ]
+        lines.append("| " + " | ".join(str(cell) for cell in cells) + " |")
     return "\n".join(lines)
 
 
