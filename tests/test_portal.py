@@ -284,6 +284,8 @@ async def test_the_root_opens_the_portal_and_pages_need_a_session(
         root = await portal.get("/")
         page = await portal.get("/portal/tasks")
         login = await portal.get("/portal/login")
+        unknown = await portal.get("/portal/finnes/ikke")
+    assert unknown.status_code == 404 and unknown.headers["content-type"].startswith("text/html")
     assert root.status_code == 302 and root.headers["location"] == "/portal/"
     assert page.status_code == 303 and page.headers["location"] == "/portal/login"
     assert login.status_code == 200 and one_h1(login.text) == "Logg inn"
