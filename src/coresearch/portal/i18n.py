@@ -57,17 +57,15 @@ def translate(language: str, message: str) -> str:
 
 
 @pass_context
-def template_gettext(context: Any, message: str, **variables: Any) -> str:
-    """`_()` in templates: the language is the page's `lang`."""
-    text = translate(context.get("lang", DEFAULT_LANGUAGE), message)
-    return text % variables if variables else text
+def template_gettext(context: Any, message: str) -> str:
+    """`_()` in templates: the language is the page's `lang` (Jinja fills in the variables)."""
+    return translate(context.get("lang", DEFAULT_LANGUAGE), message)
 
 
 @pass_context
-def template_ngettext(context: Any, singular: str, plural: str, count: int, **variables: Any) -> str:
-    """`ngettext()` in templates."""
-    text = translations(context.get("lang", DEFAULT_LANGUAGE)).ngettext(singular, plural, count)
-    return text % {"num": count, **variables}
+def template_ngettext(context: Any, singular: str, plural: str, count: int) -> str:
+    """`ngettext()` in templates (Jinja fills in the variables)."""
+    return translations(context.get("lang", DEFAULT_LANGUAGE)).ngettext(singular, plural, count)
 
 
 def long_date(day: date | datetime | None, language: str) -> str:

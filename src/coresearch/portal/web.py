@@ -98,11 +98,6 @@ def render(
     )
 
 
-def translate(request: AnyRequest, message: str) -> str:
-    """A message in the visitor's language, for text made in Python (flash messages, errors)."""
-    return i18n.translate(language_of(request), message)
-
-
 def see_other(path: str, *, cookies: list[Cookie] | None = None) -> Redirect:
     """Post/redirect/get: a 303 to the page to show after a form."""
     return Redirect(path=path, status_code=303, cookies=cookies or [])
