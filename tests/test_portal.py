@@ -205,6 +205,7 @@ async def test_consent_is_withdrawn_and_given_with_history(
         page = (await portal.get("/portal/consent")).text
     assert "Navnet ditt kan stå i rapporter til dem som betaler for prosjektet." in page
     assert page.count("Navn i rapporter – ") == 2  # given in the world, withdrawn here
+    assert "Du trakk tilbake samtykket" in page and "Du har sagt ja." in page
     states = (await client.get(f"/api/v1/coresearchers/{co.id}/consents", headers=co.headers)).json()[
         "scopes"
     ]

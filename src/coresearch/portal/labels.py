@@ -41,9 +41,11 @@ ACTIVITY_KIND = {
 # One plain sentence per consent scope (DOMAIN.md: disclosure is a consent per recipient).
 CONSENT = {
     "name_in_reports": N_("Your name may be written in reports to the people who fund the project."),
-    "organisation_in_reports": N_("The organisation you come from may be named in reports to the funders."),
+    "organisation_in_reports": N_(
+        "The organisation you come from may be named in reports to the people who fund the project."
+    ),
     "experience_in_reports": N_(
-        "Your own experience may be described, without your name, in reports to the funders."
+        "Your experience may be told, without your name, in reports to the people who fund the project."
     ),
     "name_in_publications": N_(
         "Your name may be printed in articles and other publications, for example as a thank-you."

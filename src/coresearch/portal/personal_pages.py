@@ -99,6 +99,7 @@ class PersonalPages(Controller):
             viewer=viewer,
             scopes=found.scopes,
             history=found.history or [],
+            ever_granted={decision.scope for decision in found.history or [] if decision.granted},
             changed=request.query_params.get("changed"),
         )
 
