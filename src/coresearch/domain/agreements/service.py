@@ -377,3 +377,20 @@ async def active_on(*, project_id: UUID, coresearcher_id: UUID, day: date) -> bo
         & (Agreement.ends_on >= day)
     )
     return bool(await query)
+
+
+async def accepted_agreements(*, project_id: UUID, coresearcher_id: UUID) -> list[s.Agreement]:
+    """The person's agreements in the project that were accepted at least once (active, ended or
+    terminated since), earliest start first, in one query (the certificate of participation
+    reads them; the caller has checked access)."""
+    rows = await (
+        Agreement.select()
+        .where(
+            (Agreement.project == project_id)
+            & (Agreement.coresearcher == coresearcher_id)
+            & Agreement.accepted_version.is_not_null()
+        )
+        .order_by(Agreement.starts_on)
+        .order_by(Agreement.id)
+    )
+    return [to_agreement(row) for row in rows]

@@ -75,3 +75,19 @@ async def list_training(*, principal: Principal, coresearcher_id: UUID, filters:
     )
     rows = await query.limit(filters.limit + 1)
     return page_of(rows, filters.limit, sort_key="completed_on", convert=_to_training)
+
+
+async def training_for_project(*, coresearcher_id: UUID, project_id: UUID) -> list[s.Training]:
+    """The person's training paid by the project or by no project (general onboarding), earliest
+    first, in one query (the certificate of participation reads it; the caller has checked
+    access). Training another project paid for belongs to that project's certificate."""
+    rows = await (
+        Training.select()
+        .where(
+            (Training.user == coresearcher_id)
+            & ((Training.project == project_id) | Training.project.is_null())
+        )
+        .order_by(Training.completed_on)
+        .order_by(Training.id)
+    )
+    return [_to_training(row) for row in rows]

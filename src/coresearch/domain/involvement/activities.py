@@ -15,6 +15,7 @@ from typing import Any
 from uuid import UUID
 
 import msgspec
+from piccolo.query.functions.aggregate import Count
 from piccolo.querystring import QueryString
 
 from coresearch.domain.accounts.schemas import Principal
@@ -379,3 +380,18 @@ async def list_my_impact(*, principal: Principal, filters: s.ImpactFilters) -> P
         conditions.append(_after(cursor, day="me.occurred_on", row_id="me.activity"))
     rows = await Activity.raw(IMPACT_SQL, _all_of(conditions), limit + 1)
     return page_of(rows, limit, sort_key="occurred_on", convert=_to_impact)
+
+
+async def contributions_of(*, project_id: UUID, user_id: UUID) -> list[s.ContributionCount]:
+    """The activities a person took part in (confirmed) in a project, counted per phase and kind,
+    in one query whatever their number (the certificate of participation reads it; the caller
+    has checked access)."""
+    p = ActivityParticipant
+    rows = await (
+        p.select(
+            p.activity.phase.as_alias("phase"), p.activity.kind.as_alias("kind"), Count(alias="activities")
+        )
+        .where((p.user == user_id) & (p.project == project_id) & (p.confirmed == True))  # noqa: E712
+        .group_by(p.activity.phase, p.activity.kind)
+    )
+    return [msgspec.convert(row, s.ContributionCount) for row in rows]

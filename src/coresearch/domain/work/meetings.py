@@ -13,6 +13,7 @@ from typing import Any
 from uuid import UUID
 
 import msgspec
+from piccolo.query.functions.aggregate import Count
 
 from coresearch.domain.accounts.schemas import Principal
 from coresearch.domain.accounts.service import actor_of
@@ -251,3 +252,19 @@ async def list_attendance(*, principal: Principal, meeting_id: UUID) -> list[s.A
         .order_by(Attendance.user.full_name, Attendance.user)
     )
     return [_to_attendance(row, meeting_id, row["full_name"]) for row in rows]
+
+
+async def attended_by(*, project_id: UUID, user_id: UUID) -> list[s.PhaseCount]:
+    """The project's meetings a person attended that have started, counted per phase, in one query
+    (the certificate of participation reads it; the caller has checked access)."""
+    rows = await (
+        Attendance.select(Attendance.meeting.phase.as_alias("phase"), Count(alias="count"))
+        .where(
+            (Attendance.user == user_id)
+            & (Attendance.attended == True)  # noqa: E712
+            & (Attendance.meeting.project == project_id)
+            & (Attendance.meeting.starts_at <= now())
+        )
+        .group_by(Attendance.meeting.phase)
+    )
+    return [msgspec.convert(row, s.PhaseCount) for row in rows]

@@ -146,3 +146,10 @@ class MeetingFilters(Paging, frozen=True, kw_only=True):
     phase: FromQuery[Phase | None] = None
     from_day: Annotated[date | None, QueryParameter(name="from")] = None
     to_day: Annotated[date | None, QueryParameter(name="to")] = None
+
+
+class PhaseCount(msgspec.Struct, frozen=True):
+    """How many of something (meetings attended, tasks done) fell in one phase."""
+
+    phase: Phase
+    count: int

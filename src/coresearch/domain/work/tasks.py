@@ -15,6 +15,7 @@ from uuid import UUID
 
 import msgspec
 from piccolo.query import Select
+from piccolo.query.functions.aggregate import Count
 from piccolo.querystring import QueryString
 
 from coresearch.domain.accounts.schemas import Principal
@@ -24,7 +25,7 @@ from coresearch.domain.projects.access import STAFF, ProjectAccess, project_acce
 from coresearch.domain.projects.tables import MemberRole
 from coresearch.domain.work import schemas as s
 from coresearch.domain.work.common import members_by_id
-from coresearch.domain.work.tables import Task, TaskAssignee
+from coresearch.domain.work.tables import Task, TaskAssignee, TaskStatus
 from coresearch.lib.db import current_engine, transaction
 from coresearch.lib.pagination import Page, check_limit, decode_cursor, keyset, page_of
 from coresearch.lib.periods import check_period
@@ -289,3 +290,15 @@ async def update_task(*, principal: Principal, task_id: UUID, data: s.TaskUpdate
             related=(_audited_assignees(before_assignees), _audited_assignees(after_assignees)),
         )
     return _to_task(after, after_assignees)
+
+
+async def done_by(*, project_id: UUID, user_id: UUID) -> list[s.PhaseCount]:
+    """The project's done tasks a person is assigned to, counted per phase, in one query (the
+    certificate of participation reads it; the caller has checked access)."""
+    x = TaskAssignee
+    rows = await (
+        x.select(x.task.phase.as_alias("phase"), Count(alias="count"))
+        .where((x.user == user_id) & (x.project == project_id) & (x.task.status == TaskStatus.done.value))
+        .group_by(x.task.phase)
+    )
+    return [msgspec.convert(row, s.PhaseCount) for row in rows]
