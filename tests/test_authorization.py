@@ -12,6 +12,7 @@ from litestar.routes import HTTPRoute
 
 from tests import (
     authz_agreements,
+    authz_certificates,
     authz_coresearchers,
     authz_documents,
     authz_involvement,
@@ -114,6 +115,7 @@ AREAS = (
     authz_recruitment,
     authz_privacy,
     authz_payments,
+    authz_certificates,
 )
 for area in AREAS:
     MATRIX |= area.MATRIX
