@@ -219,6 +219,7 @@ async def test_the_period_ends_when_the_agreement_was_terminated(
     text = text_of((await certificate(client, world, "co_researcher")).content)
     assert f"fra 1. februar 2026 til {today().day}. " in text
     assert "Timer i alt 0 timer" in text
+    assert "Det er ikke registrert arbeidstid i prosjektet ennå." in text
     assert "Ingen bidrag er registrert ennå." in text
     assert "Ingen opplæring er registrert." in text
 

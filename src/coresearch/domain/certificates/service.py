@@ -188,7 +188,7 @@ def _document(
         training=courses,
         no_training=text(lang, "no_training"),
         hours_heading=text(lang, "hours_heading"),
-        hours=text(lang, "hours", name=name, hours=hours),
+        hours=text(lang, "hours", name=name, hours=hours) if minutes else text(lang, "no_hours"),
         hours_note=text(lang, "hours_note"),
         closing=text(lang, "closing"),
         issued=text(lang, "issued", date=issued),

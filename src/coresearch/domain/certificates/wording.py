@@ -80,6 +80,7 @@ TEXT = {
         "no_training": "Ingen opplæring er registrert.",
         "hours_heading": "Arbeidstid",
         "hours": "{name} har registrert {hours} arbeid i prosjektet.",
+        "no_hours": "Det er ikke registrert arbeidstid i prosjektet ennå.",
         "hours_note": (
             "Timene er summen av arbeidstiden som er ført i prosjektet (møter, oppgaver, opplæring og "
             "annet arbeid), slik den ble ført, før avrunding for honorar."
@@ -111,13 +112,14 @@ TEXT = {
         "fact_closed": "{start} – {end}",
         "fact_open": "since {start} (ongoing)",
         "total": "Total hours",
-        "contributions": "Contributions in the project's phases",
+        "contributions": "Contributions in the project’s phases",
         "none": "–",
         "no_contributions": "No contributions have been recorded yet.",
         "training": "Training",
         "no_training": "No training has been recorded.",
         "hours_heading": "Time worked",
         "hours": "{name} has recorded {hours} of work in the project.",
+        "no_hours": "No working time has been recorded in the project yet.",
         "hours_note": (
             "The hours are the sum of the working time recorded in the project (meetings, tasks, "
             "training and other work), as recorded, before any rounding for pay."
