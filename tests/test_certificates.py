@@ -11,6 +11,8 @@ import httpx
 import pypdf
 import pytest
 
+from coresearch.domain.certificates.schemas import Language
+from coresearch.domain.certificates.wording import day
 from coresearch.lib import db
 from coresearch.lib.records import today
 from tests.conftest import Person, World, add_member, make_person
@@ -93,8 +95,10 @@ async def known_totals(client: httpx.AsyncClient, world: World) -> Person:
     await rename(client, world, "co_researcher", PERSON_NAME)
     await rename(client, world, "lead", LEAD_NAME)
     await active(client, world, role_title="Medforsker og intervjuer", starts_on="2026-01-01")
-    for day, minutes in (("2026-03-10", 90), ("2026-03-11", 47)):
-        made = await post(client, lead, world, "time-entries", entry(world, worked_on=day, minutes=minutes))
+    for worked_on, minutes in (("2026-03-10", 90), ("2026-03-11", 47)):
+        made = await post(
+            client, lead, world, "time-entries", entry(world, worked_on=worked_on, minutes=minutes)
+        )
         assert made.status_code == 201, made.text
     attended = await meeting(
         client,
@@ -214,10 +218,10 @@ async def test_in_english_and_confirmed_by_the_lead_who_downloads_it(
 async def test_the_period_ends_when_the_agreement_was_terminated(
     client: httpx.AsyncClient, world: World
 ) -> None:
-    agreement = await active(client, world, starts_on="2026-02-01", ends_on="2026-12-31")
+    agreement = await active(client, world, starts_on="2026-02-01", ends_on="2099-12-31")
     await act(client, world.people["lead"], agreement["id"], "terminate", reason="Prosjektet avsluttet")
     text = text_of((await certificate(client, world, "co_researcher")).content)
-    assert f"fra 1. februar 2026 til {today().day}. " in text
+    assert f"fra 1. februar 2026 til {day(Language.nb, today())}." in text
     assert "Timer i alt 0 timer" in text
     assert "Det er ikke registrert arbeidstid i prosjektet ennå." in text
     assert "Ingen bidrag er registrert ennå." in text
