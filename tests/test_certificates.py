@@ -11,12 +11,14 @@ import httpx
 import pypdf
 import pytest
 
+from coresearch.demo import load_demo
 from coresearch.domain.certificates.schemas import Language
 from coresearch.domain.certificates.wording import day
 from coresearch.lib import db
 from coresearch.lib.records import today
-from tests.conftest import Person, World, add_member, make_person
+from tests.conftest import Backend, Person, World, add_member, make_person, sign_in
 from tests.test_agreements import act, active
+from tests.test_demo import ASE_EMAIL
 from tests.test_involvement import new_activity
 from tests.test_time_entries import attend, entry, meeting, post
 from tests.test_work import new_task
@@ -337,3 +339,22 @@ async def test_a_fixed_number_of_queries_whatever_the_history(
     with counted_queries() as large:
         assert (await certificate(client, world, "co_researcher")).status_code == 200
     assert len(small) == len(large) > 5, (small, large)
+
+
+async def test_the_demo_coresearcher_has_hours_and_training_on_her_certificate(
+    backend: Backend, client: httpx.AsyncClient
+) -> None:
+    """Åse in `coresearch demo`: two meetings (3 h 30 and 2 h 45 after breaks) and 2 h, 1 h 30 and
+    2 h 30 recorded by hand; two courses."""
+    loaded = await load_demo(settings=backend.settings, force=True)
+    passwords = {account.email: account.password for account in loaded.accounts}
+    ase = await sign_in(client, ASE_EMAIL, passwords[ASE_EMAIL])
+    me = (await client.get(f"{API}/auth/me", headers=ase)).json()
+    response = await client.get(
+        f"{API}/projects/{loaded.project_id}/coresearchers/{me['id']}/certificate", headers=ase
+    )
+    assert response.status_code == 200, response.text
+    text = text_of(response.content)
+    assert "Åse Bjørnstad har registrert 12 timer og 15 minutter arbeid i prosjektet." in text
+    assert "Innføring i medforskning og forskningsetikk" in text and "Mental Helse" in text
+    assert "Bekreftet av Ingrid Sæther, prosjektleder" in text
