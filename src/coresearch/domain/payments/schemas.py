@@ -195,3 +195,23 @@ class Claim(msgspec.Struct):
 
 class PaymentFilters(Paging, frozen=True, kw_only=True):
     """The caller's own claims, newest first."""
+
+
+class BenefitWarning(msgspec.Struct):
+    """The caller's current period is over the AAP warning share."""
+
+    period_starts_on: date
+    paid_minutes: int
+    limit_minutes: int
+
+
+class BenefitCrossing(msgspec.Struct):
+    """A warning, not a refusal: for this person on AAP the paid and coming minutes of the period
+    holding the work (with this work counted) are over the warning share; the action was done."""
+
+    coresearcher_id: UUID
+    period_starts_on: date
+    period_ends_on: date
+    paid_minutes: int
+    pending_minutes: int
+    limit_minutes: int
