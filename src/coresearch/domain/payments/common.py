@@ -30,6 +30,7 @@ TIME_ENTRY_AUDITED = (
     "activity",
     "task",
     "meeting",
+    "training",
     "description",
 )
 

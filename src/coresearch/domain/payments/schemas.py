@@ -59,7 +59,9 @@ class RateTableFilters(Paging, frozen=True, kw_only=True):
 
 
 class TimeEntry(msgspec.Struct):
-    """Minutes a co-researcher worked on one day; `claim_id` set means a claim holds (locks) it."""
+    """Minutes a co-researcher worked on one day; `claim_id` set means a claim holds (locks) it.
+    `source`: manual (by hand), or kept in step with a meeting's attendance, a done task, an
+    activity's confirmed participants or a training record (`*_id` names which)."""
 
     id: UUID
     project_id: UUID
@@ -71,6 +73,7 @@ class TimeEntry(msgspec.Struct):
     activity_id: UUID | None
     task_id: UUID | None
     meeting_id: UUID | None
+    training_id: UUID | None
     description: str
     claim_id: UUID | None
     created_at: datetime

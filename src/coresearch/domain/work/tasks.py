@@ -21,6 +21,8 @@ from coresearch.domain.accounts.schemas import Principal
 from coresearch.domain.accounts.service import actor_of
 from coresearch.domain.audit import service as audit
 from coresearch.domain.payments import benefits
+from coresearch.domain.payments.sources import sync_source
+from coresearch.domain.payments.tables import EntrySource
 from coresearch.domain.projects.access import STAFF, ProjectAccess, project_access
 from coresearch.domain.projects.tables import MemberRole
 from coresearch.domain.work import schemas as s
@@ -152,6 +154,25 @@ async def _task_in_reach(
     ):
         raise NotFound("No such task")
     return row, access
+
+
+async def _sync_entries(
+    *, principal: Principal, task: dict[str, Any], assignees: list[UUID], keep_day: bool
+) -> None:
+    """Keep the time entries of a done task in step (inside the caller's transaction): one per
+    assignee of its estimated minutes, dated the day it was done; none once it is not done.
+    The payments area creates them only for co-researchers with an active agreement that day."""
+    done = task["status"] == TaskStatus.done.value and task["estimated_minutes"]
+    day = today()
+    await sync_source(
+        actor=actor_of(principal),
+        project_id=task["project"],
+        source=EntrySource.task,
+        record_id=task["id"],
+        people={user_id: (day, task["estimated_minutes"]) for user_id in assignees} if done else {},
+        description=task["title"],
+        keep_day=keep_day,
+    )
 
 
 async def _saved(
@@ -337,6 +358,13 @@ async def update_task(
             fields=TASK_FIELDS,
             related=(_audited_assignees(before_assignees), _audited_assignees(after_assignees)),
         )
+        if TaskStatus.done.value in (before["status"], after["status"]):
+            await _sync_entries(
+                principal=principal,
+                task=after,
+                assignees=after_assignees,
+                keep_day=before["status"] == TaskStatus.done.value,
+            )
     rescheduled = any(after[name] != before[name] for name in ("estimated_minutes", "due_on"))
     given_to = after_assignees if rescheduled else sorted(set(after_assignees) - set(before_assignees))
     return await _saved(
