@@ -57,7 +57,8 @@ async def test_the_export_holds_the_persons_expenses_and_claims_with_their_lines
     data = (await client.get(f"{API}/me/export", headers=made.person.headers)).json()
     [expense] = data["expenses"]
     assert expense["amount_ore"] == 31_000 and made.full_name in expense["description"]
-    assert [entry["source"] for entry in data["time_entries"]] == ["attendance"]
+    # The meeting attended and the activity taken part in, both inside the agreement.
+    assert sorted(entry["source"] for entry in data["time_entries"]) == ["activity", "attendance"]
     rejected, current = data["claims"]
     assert rejected["status"] == "rejected" and made.full_name in rejected["reject_reason"]
     assert current["id"] == claim_id and current["total_ore"] == 31_000
