@@ -20,7 +20,8 @@ from coresearch.domain.payments.tables import ClaimLine, ClaimStatus
 from coresearch.domain.projects import service as projects
 from coresearch.domain.projects.access import project_access
 from coresearch.domain.projects.tables import MemberRole
-from coresearch.lib.problems import BadRequest, NotFound
+from coresearch.lib.periods import check_period
+from coresearch.lib.problems import NotFound
 
 APPROVED = (ClaimStatus.approved.value, ClaimStatus.paid.value)
 UNASSIGNED = "unassigned"
@@ -66,12 +67,6 @@ async def staff_view(*, principal: Principal, project_id: UUID) -> None:
     access = await project_access(principal=principal, project_id=project_id)
     if access.acting_role == MemberRole.co_researcher:
         raise NotFound("No such project")
-
-
-def check_period(first: date | None, last: date | None) -> None:
-    """400 when `to` is before `from`."""
-    if first is not None and last is not None and last < first:
-        raise BadRequest("`to` must not be before `from`", errors=[{"field": "to", "message": "before from"}])
 
 
 def _remaining(budget: int | None, approved: int) -> int | None:

@@ -14,10 +14,10 @@ import msgspec
 from piccolo.custom_types import Combinable
 
 from coresearch.domain.accounts.schemas import Principal
-from coresearch.domain.payments.budget import check_period
 from coresearch.domain.payments.tables import Claim, ClaimStatus
 from coresearch.domain.projects.access import LEAD_ONLY, project_access
 from coresearch.domain.projects.tables import MemberRole
+from coresearch.lib.periods import check_period
 from coresearch.lib.problems import Forbidden, NotFound
 
 
