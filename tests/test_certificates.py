@@ -26,10 +26,12 @@ from tests.test_work import new_task
 API = "/api/v1"
 PERSON_NAME = "Åse Bjørnø Ærlig"
 LEAD_NAME = "Kåre Løvås Grønnæs"
-# Hand-computed: 90 + 47 by hand, 105 for the meeting attended (2 h less a 15-minute break);
-# 70 minutes of a meeting attended and then withdrawn, another co-researcher's 600 minutes in
-# the project and the person's own 999 minutes in another project do not count.
-EXPECTED_MINUTES = 90 + 47 + 105
+# Hand-computed: 90 + 47 by hand, 105 for the meeting attended (2 h less a 15-minute break),
+# 4 x 120 for the four activities the person confirmed (entries made from activities) and 180 for
+# the course this project paid (an entry made from training); 70 minutes of a meeting attended and
+# then withdrawn, another co-researcher's 600 minutes in the project, the course with no project
+# and the person's own 999 minutes in another project do not count.
+EXPECTED_MINUTES = 90 + 47 + 105 + 4 * 120 + 180
 
 
 def text_of(document: bytes) -> str:
@@ -181,9 +183,9 @@ async def test_the_certificate_carries_the_hand_counted_hours_phases_and_trainin
     assert "Helse Vest (prosjektnummer HV-2026-042)" in text
     assert "Medforsker og intervjuer" in text
     assert "fra 1. januar 2026 (pågår)" in text
-    # 242 minutes: exact, not rounded to the half hour the rate rules pay.
-    assert "Timer i alt 4 timer og 2 minutter" in text
-    assert f"{PERSON_NAME} har registrert 4 timer og 2 minutter arbeid i prosjektet." in text
+    # 902 minutes: exact, not rounded to the half hour the rate rules pay.
+    assert "Timer i alt 15 timer og 2 minutter" in text
+    assert f"{PERSON_NAME} har registrert 15 timer og 2 minutter arbeid i prosjektet." in text
     # Phases in research order: topic (a workshop and an interview; the withdrawn meeting is not
     # counted), design (the meeting attended), data collection (two interviews), analysis (the
     # done task). Dissemination holds only an open task and someone else's presentation.
@@ -208,7 +210,7 @@ async def test_in_english_and_confirmed_by_the_lead_who_downloads_it(
     text = text_of(response.content)
     assert "CERTIFICATE OF PARTICIPATION IN RESEARCH" in text
     assert f"{PERSON_NAME} has taken part as a co-researcher in the research project" in text
-    assert "Total hours 4 hours and 2 minutes" in text
+    assert "Total hours 15 hours and 2 minutes" in text
     assert "Choosing the topic and research question workshop (1), interview (1)" in text
     assert "since 1 January 2026 (ongoing)" in text
     assert f"Confirmed by {LEAD_NAME}, project lead" in text
@@ -355,6 +357,6 @@ async def test_the_demo_coresearcher_has_hours_and_training_on_her_certificate(
     )
     assert response.status_code == 200, response.text
     text = text_of(response.content)
-    assert "Åse Bjørnstad har registrert 12 timer og 15 minutter arbeid i prosjektet." in text
+    assert "Åse Bjørnstad har registrert 33 timer og 45 minutter arbeid i prosjektet." in text
     assert "Innføring i medforskning og forskningsetikk" in text and "Mental Helse" in text
     assert "Bekreftet av Ingrid Sæther, prosjektleder" in text
