@@ -18,6 +18,7 @@ from tests import (
     authz_payments,
     authz_privacy,
     authz_recruitment,
+    authz_reports,
     authz_work,
 )
 from tests.authz_common import (
@@ -114,6 +115,7 @@ AREAS = (
     authz_recruitment,
     authz_privacy,
     authz_payments,
+    authz_reports,
 )
 for area in AREAS:
     MATRIX |= area.MATRIX
