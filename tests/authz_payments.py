@@ -178,3 +178,21 @@ MATRIX |= {
         expected=answers(403, research_leader=422, admin=422),
     ),
 }
+
+# Budget versus actual: the project's leads and researchers and oversight; a co-researcher member
+# gets 404 like anyone who does not see the project. Payment times: the leads and oversight (a
+# researcher 403); across the portfolio research leaders and admins (nothing per project: 403).
+MATRIX |= {
+    ("GET", "/api/v1/projects/{project_id:uuid}/budget"): Case(
+        url=project_url("/budget?from=2026-03-01&to=2026-03-31"),
+        expected=answers(200, co_researcher=404, **VISIBLE_TO_MEMBERS),
+    ),
+    ("GET", "/api/v1/projects/{project_id:uuid}/payment-times"): Case(
+        url=project_url("/payment-times"),
+        expected=answers(200, researcher=403, co_researcher=404, **VISIBLE_TO_MEMBERS),
+    ),
+    ("GET", "/api/v1/payment-times"): Case(
+        url=lambda w: "/api/v1/payment-times?from=2026-01-01&to=2026-12-31",
+        expected=answers(403, research_leader=200, admin=200),
+    ),
+}

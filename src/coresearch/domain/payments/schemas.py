@@ -10,6 +10,7 @@ import msgspec
 from litestar.params import FromQuery
 
 from coresearch.domain.payments.tables import EntrySource, ExpenseKind
+from coresearch.domain.projects.tables import Phase
 from coresearch.domain.work.tables import AttendanceMode
 from coresearch.lib.pagination import Paging
 from coresearch.lib.text import MultiLine, SingleLine, TextFilter
@@ -152,7 +153,8 @@ class ClaimMarkPaid(msgspec.Struct, forbid_unknown_fields=True):
 
 class ClaimLine(msgspec.Struct):
     """One line of a claim: a time entry (`minutes` worked, `paid_minutes` after the rules) or an
-    expense, with its amount in øre and the rule that gave it."""
+    expense, with its amount in øre and the rule that gave it; `phase` is the phase of the entry's
+    meeting, task or activity (null for expenses and entries naming none)."""
 
     id: UUID
     kind: str
@@ -163,10 +165,12 @@ class ClaimLine(msgspec.Struct):
     paid_minutes: int | None
     rule: str
     amount_ore: int
+    phase: Phase | None
 
 
 class Claim(msgspec.Struct):
-    """A claim with its lines; `expected_payment_on` is `approved_at` + 14 days until paid."""
+    """A claim with its lines; `expected_payment_on` is `approved_at` + 14 days until paid;
+    `days_to_payment` (once paid) the days from submission (UTC date of `created_at`) to `paid_on`."""
 
     id: UUID
     project_id: UUID
@@ -185,6 +189,7 @@ class Claim(msgspec.Struct):
     paid_on: date | None
     paid_reference: str
     expected_payment_on: date | None
+    days_to_payment: int | None
     lines: list[ClaimLine]
 
 

@@ -10,7 +10,7 @@ from piccolo.table import Table
 from coresearch.domain.accounts.tables import User
 from coresearch.domain.documents.tables import Document
 from coresearch.domain.involvement.tables import Activity
-from coresearch.domain.projects.tables import Project
+from coresearch.domain.projects.tables import Phase, Project
 from coresearch.domain.work.tables import AttendanceMode, Meeting, Task
 
 
@@ -128,7 +128,9 @@ class Claim(Table, tablename="claims"):
 
 
 class ClaimLine(Table, tablename="claim_lines"):
-    """One time entry or expense in a claim, with the amount and the rule that gave it."""
+    """One time entry or expense in a claim, with the amount and the rule that gave it; `phase`
+    is the phase of the entry's meeting, task or activity when the claim was made (null for
+    expenses and entries naming none), what budget versus actual counts per phase."""
 
     id = UUID(primary_key=True)
     claim = ForeignKey(Claim, on_delete=OnDelete.cascade, null=False)
@@ -140,6 +142,7 @@ class ClaimLine(Table, tablename="claim_lines"):
     paid_minutes = Integer(null=True, default=None)
     rule = Text(default="")
     amount_ore = Integer()
+    phase = Varchar(length=20, choices=Phase, null=True, default=None)
 
 
 class IdempotencyKey(Table, tablename="idempotency_keys"):

@@ -301,7 +301,7 @@ async def update_phase(
             action="phase.update",
             entity="project",
             entity_id=project_id,
-            fields=("planned_level", "status", "notes"),
+            fields=("planned_level", "status", "notes", "budget_ore"),
             about={"phase": phase},
         )
     return msgspec.convert(after, s.ProjectPhase)
