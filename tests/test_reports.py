@@ -11,7 +11,7 @@ import httpx
 import pypdf
 import pytest
 
-from coresearch.domain.payments.tables import Claim
+from coresearch.domain.payments.tables import Claim, ClaimLine
 from coresearch.lib import db
 from tests.authz_payments import prepare as prepare_payments
 from tests.conftest import Person, World, add_member, make_person
@@ -40,8 +40,20 @@ async def activity(client: httpx.AsyncClient, world: World, **fields: object) ->
     )
 
 
+async def backdate(claim_id: str, created: datetime) -> None:
+    """Claims are made today; the report's days to payment need them made on known days."""
+    await Claim.update({Claim.created_at: created}).where(Claim.id == uuid.UUID(claim_id))
+
+
 async def paid_claim(
-    client: httpx.AsyncClient, world: World, *, day: str, month: str, amount: int, paid_on: str | None
+    client: httpx.AsyncClient,
+    world: World,
+    *,
+    day: str,
+    month: str,
+    amount: int,
+    created: datetime,
+    paid_on: str | None,
 ) -> str:
     """An expense claim for `month`, attested and approved, and paid on `paid_on` (None: unpaid)."""
     lead, leader = world.people["lead"].headers, world.people["research_leader"].headers
@@ -49,7 +61,13 @@ async def paid_claim(
     await ok(
         await client.post(
             f"{API}/projects/{world.project_id}/expenses",
-            json={"coresearcher_id": co, "incurred_on": day, "kind": "travel", "amount_ore": amount, "description": "Reise"},
+            json={
+                "coresearcher_id": co,
+                "incurred_on": day,
+                "kind": "travel",
+                "amount_ore": amount,
+                "description": "Reise",
+            },
             headers=lead,
         ),
         201,
@@ -58,17 +76,24 @@ async def paid_claim(
     claim = await ok(
         await client.post(
             f"{API}/projects/{world.project_id}/claims",
-            json={"coresearcher_id": co, "period_start": f"2026-{month}-01", "period_end": f"2026-{month}-{last}"},
+            json={
+                "coresearcher_id": co,
+                "period_start": f"2026-{month}-01",
+                "period_end": f"2026-{month}-{last}",
+            },
             headers={**lead, "Idempotency-Key": str(uuid.uuid4())},
         ),
         201,
     )
+    await backdate(claim["id"], created)
     await ok(await client.post(f"{API}/claims/{claim['id']}/attest", headers=lead))
     await ok(await client.post(f"{API}/claims/{claim['id']}/approve", headers=leader))
     if paid_on:
         await ok(
             await client.post(
-                f"{API}/claims/{claim['id']}/mark-paid", json={"paid_on": paid_on, "reference": "Bilag 1"}, headers=leader
+                f"{API}/claims/{claim['id']}/mark-paid",
+                json={"paid_on": paid_on, "reference": "Bilag 1"},
+                headers=leader,
             )
         )
     return str(claim["id"])
@@ -95,11 +120,16 @@ async def reported(client: httpx.AsyncClient, world: World) -> dict[str, Person]
             headers=co1.headers,
         )
     )
-    for person, scopes in ((co1, ("name_in_reports", "organisation_in_reports")), (co3, ("name_in_reports",))):
+    for person, scopes in (
+        (co1, ("name_in_reports", "organisation_in_reports")),
+        (co3, ("name_in_reports",)),
+    ):
         for scope in scopes:
             await ok(
                 await client.put(
-                    f"{API}/coresearchers/{person.id}/consents/{scope}", json={"granted": True}, headers=person.headers
+                    f"{API}/coresearchers/{person.id}/consents/{scope}",
+                    json={"granted": True},
+                    headers=person.headers,
                 )
             )
     project = f"{API}/projects/{world.project_id}"
@@ -111,7 +141,11 @@ async def reported(client: httpx.AsyncClient, world: World) -> dict[str, Person]
             headers=lead.headers,
         )
     )
-    await ok(await client.patch(f"{project}/phases/analysis", json={"planned_level": "involve"}, headers=lead.headers))
+    await ok(
+        await client.patch(
+            f"{project}/phases/analysis", json={"planned_level": "involve"}, headers=lead.headers
+        )
+    )
     await activity(
         client,
         world,
@@ -125,31 +159,58 @@ async def reported(client: httpx.AsyncClient, world: World) -> dict[str, Person]
         why_it_matters="Pårørendes erfaringer kommer med i studien",
     )
     await activity(
-        client, world, phase="design", kind="meeting", level="consult", occurred_on="2026-03-20",
-        minutes=60, participant_ids=[co1.id],
+        client,
+        world,
+        phase="design",
+        kind="meeting",
+        level="consult",
+        occurred_on="2026-03-20",
+        minutes=60,
+        participant_ids=[co1.id],
     )
     await activity(
-        client, world, phase="analysis", kind="analysis_session", level="involve", occurred_on="2026-04-05",
-        minutes=90, participant_ids=[co3.id],
+        client,
+        world,
+        phase="analysis",
+        kind="analysis_session",
+        level="involve",
+        occurred_on="2026-04-05",
+        minutes=90,
+        participant_ids=[co3.id],
     )
     await activity(  # before the period: counted nowhere
-        client, world, phase="topic", kind="meeting", level="lead", occurred_on="2025-12-15",
-        minutes=45, participant_ids=[co1.id, co2.id, co3.id], what_changed="Utenfor perioden",
+        client,
+        world,
+        phase="topic",
+        kind="meeting",
+        level="lead",
+        occurred_on="2025-12-15",
+        minutes=45,
+        participant_ids=[co1.id, co2.id, co3.id],
+        what_changed="Utenfor perioden",
     )
     for due_on, done in (("2026-04-01", True), ("2025-11-01", True), ("2026-05-01", False)):
         task = await ok(
             await client.post(
-                f"{project}/tasks", json={"title": "Les utkast", "phase": "design", "due_on": due_on}, headers=lead.headers
+                f"{project}/tasks",
+                json={"title": "Les utkast", "phase": "design", "due_on": due_on},
+                headers=lead.headers,
             ),
             201,
         )
         if done:
-            await ok(await client.patch(f"{API}/tasks/{task['id']}", json={"status": "done"}, headers=lead.headers))
+            await ok(
+                await client.patch(f"{API}/tasks/{task['id']}", json={"status": "done"}, headers=lead.headers)
+            )
     await ok(
         await client.post(
             f"{API}/coresearchers/{co1.id}/training",
-            json={"title": "Kurs i brukermedvirkning", "completed_on": "2026-05-02", "minutes": 180,
-                  "project_id": world.project_id},
+            json={
+                "title": "Kurs i brukermedvirkning",
+                "completed_on": "2026-05-02",
+                "minutes": 180,
+                "project_id": world.project_id,
+            },
             headers=lead.headers,
         ),
         201,
@@ -157,35 +218,82 @@ async def reported(client: httpx.AsyncClient, world: World) -> dict[str, Person]
     await prepare_payments(client, world)  # an active agreement and a submitted March claim of 50 kr
     leader = world.people["research_leader"].headers
     first = (await ok(await client.get(f"{API}/me/payments", headers=co1.headers)))["items"][0]["id"]
+    # The days to payment count from the UTC date of submission: 14 and 20 days.
+    await backdate(first, datetime(2026, 3, 1, 23, 30, tzinfo=UTC))
     await ok(await client.post(f"{API}/claims/{first}/attest", headers=lead.headers))
     await ok(await client.post(f"{API}/claims/{first}/approve", headers=leader))
     await ok(
-        await client.post(f"{API}/claims/{first}/mark-paid", json={"paid_on": "2026-03-15", "reference": "B1"}, headers=leader)
+        await client.post(
+            f"{API}/claims/{first}/mark-paid",
+            json={"paid_on": "2026-03-15", "reference": "B1"},
+            headers=leader,
+        )
     )
-    second = await paid_claim(client, world, day="2026-04-10", month="04", amount=7_500, paid_on="2026-04-21")
-    await paid_claim(client, world, day="2026-05-10", month="05", amount=1_000, paid_on=None)
-    # The days to payment are counted from the UTC date of creation: 14 and 20 days.
-    await Claim.update({Claim.created_at: datetime(2026, 3, 1, 23, 30, tzinfo=UTC)}).where(Claim.id == first)
-    await Claim.update({Claim.created_at: datetime(2026, 4, 1, 0, 30, tzinfo=UTC)}).where(Claim.id == second)
+    second = await paid_claim(
+        client,
+        world,
+        day="2026-04-10",
+        month="04",
+        amount=7_500,
+        created=datetime(2026, 4, 1, 0, 30, tzinfo=UTC),
+        paid_on="2026-04-21",
+    )
+    await paid_claim(
+        client,
+        world,
+        day="2026-05-10",
+        month="05",
+        amount=1_000,
+        created=datetime(2026, 5, 12, tzinfo=UTC),
+        paid_on=None,
+    )
+    # An expense names no phase; the April line is counted in the design phase for the budget.
+    await ClaimLine.update({ClaimLine.phase: "design"}).where(ClaimLine.claim == uuid.UUID(second))
+    await ok(
+        await client.patch(f"{project}/phases/design", json={"budget_ore": 2_000_000}, headers=lead.headers)
+    )
     await ok(
         await client.post(
             f"{project}/time-entries",
-            json={"coresearcher_id": co1.id, "worked_on": "2026-06-10", "minutes": 60, "description": "Lesing"},
+            json={
+                "coresearcher_id": co1.id,
+                "worked_on": "2026-06-10",
+                "minutes": 60,
+                "description": "Lesing",
+            },
             headers=lead.headers,
         ),
         201,
     )
-    shown = await ok(await client.post(f"{project}/evaluation-rounds", json={"title": "Etter verkstedet"}, headers=lead.headers), 201)
+    shown = await ok(
+        await client.post(
+            f"{project}/evaluation-rounds", json={"title": "Etter verkstedet"}, headers=lead.headers
+        ),
+        201,
+    )
     scores = [(co1, 4, 5, 3, 2, COMMENT), (co2, 5, 5, 4, 3, None), (co3, 3, 5, 2, 4, "")]
     for person, voice, contribute, agenda, change, comment in scores:
         body = {"voice": voice, "contribute": contribute, "agenda": agenda, "change": change}
         if comment is not None:
             body["comment"] = comment
-        await ok(await client.post(f"{API}/evaluation-rounds/{shown['id']}/answers", json=body, headers=person.headers), 201)
+        await ok(
+            await client.post(
+                f"{API}/evaluation-rounds/{shown['id']}/answers", json=body, headers=person.headers
+            ),
+            201,
+        )
     await ok(await client.post(f"{API}/evaluation-rounds/{shown['id']}/close", headers=lead.headers))
-    hidden = await ok(await client.post(f"{project}/evaluation-rounds", json={"title": "For få svar"}, headers=lead.headers), 201)
+    hidden = await ok(
+        await client.post(
+            f"{project}/evaluation-rounds", json={"title": "For få svar"}, headers=lead.headers
+        ),
+        201,
+    )
     body = {"voice": 1, "contribute": 1, "agenda": 1, "change": 1, "comment": "Skjult kommentar"}
-    await ok(await client.post(f"{API}/evaluation-rounds/{hidden['id']}/answers", json=body, headers=co1.headers), 201)
+    await ok(
+        await client.post(f"{API}/evaluation-rounds/{hidden['id']}/answers", json=body, headers=co1.headers),
+        201,
+    )
     await ok(await client.post(f"{API}/evaluation-rounds/{hidden['id']}/close", headers=lead.headers))
     return {"co1": co1, "co2": co2, "co3": co3}
 
@@ -195,7 +303,9 @@ async def report(client: httpx.AsyncClient, world: World, person: str = "lead", 
     return await ok(response)
 
 
-async def test_every_figure_matches_the_records(client: httpx.AsyncClient, world: World, reported: dict) -> None:
+async def test_every_figure_matches_the_records(
+    client: httpx.AsyncClient, world: World, reported: dict
+) -> None:
     got = await report(client, world)
     assert got["schema_version"] == 1
     assert got["period"] == PERIOD
@@ -206,17 +316,34 @@ async def test_every_figure_matches_the_records(client: httpx.AsyncClient, world
     assert (design["activities"], design["coresearchers"], design["minutes"]) == (2, 2, 180)
     assert design["levels"] == {"inform": 0, "consult": 1, "involve": 0, "collaborate": 1, "lead": 0}
     assert design["kinds"]["workshop"] == 1 and design["kinds"]["meeting"] == 1
-    assert (design["planned_level"], design["actual_level"], design["tasks_done"]) == ("collaborate", "collaborate", 1)
+    assert (design["planned_level"], design["actual_level"], design["tasks_done"]) == (
+        "collaborate",
+        "collaborate",
+        1,
+    )
     assert (analysis["activities"], analysis["coresearchers"], analysis["minutes"]) == (1, 1, 90)
     assert (analysis["planned_level"], analysis["actual_level"]) == ("involve", "involve")
     assert (topic["activities"], topic["actual_level"], topic["planned_level"]) == (0, None, None)
     totals = got["totals"]
-    assert (totals["activities"], totals["coresearchers"], totals["minutes"], totals["tasks_done"]) == (3, 3, 270, 1)
+    assert (totals["activities"], totals["coresearchers"], totals["minutes"], totals["tasks_done"]) == (
+        3,
+        3,
+        270,
+        1,
+    )
     assert (totals["time_entries"], totals["time_minutes"]) == (1, 60)
     assert got["training"] == {"courses": 1, "people": 1, "minutes": 180}
     assert got["payments"] == {"claims_paid": 2, "paid_ore": 12_500, "median_days_to_payment": 17.0}
-    assert got["budget"]["budget_ore"] == 5_000_000
-    assert (got["budget"]["approved_ore"], got["budget"]["paid_ore"]) == (13_500, 12_500)
+    assert got["budget"] == {
+        "budget_ore": 5_000_000,
+        "phases_budget_ore": 2_000_000,
+        "approved_ore": 13_500,
+        "paid_ore": 12_500,
+        "unphased_approved_ore": 6_000,
+        "unphased_paid_ore": 5_000,
+    }
+    assert (design["budget_ore"], design["approved_ore"], design["paid_ore"]) == (2_000_000, 7_500, 7_500)
+    assert (analysis["budget_ore"], analysis["approved_ore"], analysis["paid_ore"]) == (None, 0, 0)
     assert got["evaluations"] == [
         {
             "title": "Etter verkstedet",
@@ -257,11 +384,15 @@ async def test_every_figure_matches_the_records(client: httpx.AsyncClient, world
     assert english["sections"][0]["heading"] == "1. Aim of involvement"
 
 
-async def test_consent_changes_the_naming_at_once(client: httpx.AsyncClient, world: World, reported: dict) -> None:
+async def test_consent_changes_the_naming_at_once(
+    client: httpx.AsyncClient, world: World, reported: dict
+) -> None:
     co3 = reported["co3"]
     await ok(
         await client.put(
-            f"{API}/coresearchers/{co3.id}/consents/name_in_reports", json={"granted": False}, headers=co3.headers
+            f"{API}/coresearchers/{co3.id}/consents/name_in_reports",
+            json={"granted": False},
+            headers=co3.headers,
         )
     )
     people = (await report(client, world))["people"]
@@ -338,10 +469,17 @@ async def test_csv_round_trips(client: httpx.AsyncClient, world: World, reported
     assert impact[2] == "Intervjuguiden fikk spørsmål om pårørende"
 
 
-async def test_saved_text_is_versioned_and_used(client: httpx.AsyncClient, world: World, reported: dict) -> None:
+async def test_saved_text_is_versioned_and_used(
+    client: httpx.AsyncClient, world: World, reported: dict
+) -> None:
     lead = world.people["lead"]
     first = await ok(
-        await client.put(url(world, "/text"), params=PERIOD, json={"aim": "Vårt mål: bedre tjenester."}, headers=lead.headers)
+        await client.put(
+            url(world, "/text"),
+            params=PERIOD,
+            json={"aim": "Vårt mål: bedre tjenester."},
+            headers=lead.headers,
+        )
     )
     assert (first["version"], first["saved_by"]) == (1, lead.id)
     second = await ok(
@@ -361,23 +499,37 @@ async def test_saved_text_is_versioned_and_used(client: httpx.AsyncClient, world
     assert not sections["methods"]["edited"] and sections["methods"]["text"] == sections["methods"]["drafted"]
     other_period = await report(client, world, **{"from": "2026-01-01", "to": "2026-06-30"})
     assert other_period["text_version"] is None
-    refused = await client.put(url(world, "/text"), params=PERIOD, json={"aim": "x"}, headers=world.people["researcher"].headers)
+    refused = await client.put(
+        url(world, "/text"), params=PERIOD, json={"aim": "x"}, headers=world.people["researcher"].headers
+    )
     assert refused.status_code == 403
 
 
 async def test_a_frozen_report_never_changes(client: httpx.AsyncClient, world: World, reported: dict) -> None:
     lead = world.people["lead"]
     frozen = await ok(await client.post(url(world, "/freeze"), params=PERIOD, headers=lead.headers), 201)
-    assert (frozen["kind"], frozen["content_type"], frozen["visibility"]) == ("report", "application/pdf", "private")
+    assert (frozen["kind"], frozen["content_type"], frozen["visibility"]) == (
+        "report",
+        "application/pdf",
+        "private",
+    )
     content = f"{API}/documents/{frozen['id']}/content"
     before = (await client.get(content, headers=lead.headers)).content
     assert "Åse Ødegård" in text_of(before)
     await activity(
-        client, world, phase="design", kind="workshop", level="lead", occurred_on="2026-06-01",
-        minutes=600, participant_ids=[reported["co2"].id],
+        client,
+        world,
+        phase="design",
+        kind="workshop",
+        level="lead",
+        occurred_on="2026-06-01",
+        minutes=600,
+        participant_ids=[reported["co2"].id],
     )
     co1 = reported["co1"]
-    await client.put(f"{API}/coresearchers/{co1.id}/consents/name_in_reports", json={"granted": False}, headers=co1.headers)
+    await client.put(
+        f"{API}/coresearchers/{co1.id}/consents/name_in_reports", json={"granted": False}, headers=co1.headers
+    )
     after = (await client.get(content, headers=lead.headers)).content
     assert after == before
     assert (await report(client, world))["totals"]["activities"] == 4
@@ -386,7 +538,15 @@ async def test_a_frozen_report_never_changes(client: httpx.AsyncClient, world: W
 
 async def test_access_follows_the_contract(client: httpx.AsyncClient, world: World) -> None:
     got = {}
-    for persona in ("admin", "research_leader", "lead", "researcher", "co_researcher", "other_co_researcher", "outsider"):
+    for persona in (
+        "admin",
+        "research_leader",
+        "lead",
+        "researcher",
+        "co_researcher",
+        "other_co_researcher",
+        "outsider",
+    ):
         response = await client.get(url(world), params=PERIOD, headers=world.people[persona].headers)
         got[persona] = response.status_code
     assert got == {
@@ -398,31 +558,59 @@ async def test_access_follows_the_contract(client: httpx.AsyncClient, world: Wor
         "other_co_researcher": 404,
         "outsider": 404,
     }
-    backwards = await client.get(url(world), params={"from": "2026-12-31", "to": "2026-01-01"}, headers=world.people["lead"].headers)
+    backwards = await client.get(
+        url(world), params={"from": "2026-12-31", "to": "2026-01-01"}, headers=world.people["lead"].headers
+    )
     assert backwards.status_code == 400
     portfolio = {
-        persona: (await client.get(f"{API}/reports/portfolio", params=PERIOD, headers=world.people[persona].headers)).status_code
+        persona: (
+            await client.get(f"{API}/reports/portfolio", params=PERIOD, headers=world.people[persona].headers)
+        ).status_code
         for persona in ("admin", "research_leader", "lead", "co_researcher")
     }
     assert portfolio == {"admin": 200, "research_leader": 200, "lead": 403, "co_researcher": 403}
 
 
-async def test_portfolio_has_each_project_and_the_totals(client: httpx.AsyncClient, world: World, reported: dict) -> None:
+async def test_portfolio_has_each_project_and_the_totals(
+    client: httpx.AsyncClient, world: World, reported: dict
+) -> None:
     leader = world.people["research_leader"].headers
     got = await ok(await client.get(f"{API}/reports/portfolio", params=PERIOD, headers=leader))
     rows = {row["project"]["title"]: row for row in got["projects"]}
     ours = rows["Brukerstemmer i psykisk helse"]
-    assert (ours["activities"], ours["coresearchers"], ours["minutes"], ours["claims_paid"], ours["paid_ore"]) == (3, 3, 270, 2, 12_500)
-    assert (ours["median_days_to_payment"], ours["approved_ore"], ours["evaluation_rounds"], ours["evaluation_answers"]) == (17.0, 13_500, 1, 3)
+    assert (
+        ours["activities"],
+        ours["coresearchers"],
+        ours["minutes"],
+        ours["claims_paid"],
+        ours["paid_ore"],
+    ) == (3, 3, 270, 2, 12_500)
+    assert (
+        ours["median_days_to_payment"],
+        ours["approved_ore"],
+        ours["evaluation_rounds"],
+        ours["evaluation_answers"],
+    ) == (17.0, 13_500, 1, 3)
     assert rows["Pårørendes erfaringer"]["activities"] == 0
     totals = got["totals"]
-    assert (totals["projects"], totals["activities"], totals["coresearchers"], totals["paid_ore"]) == (2, 3, 3, 12_500)
-    funder = await ok(await client.get(f"{API}/reports/portfolio", params={**PERIOD, "funder": "Nobody"}, headers=leader))
+    assert (totals["projects"], totals["activities"], totals["coresearchers"], totals["paid_ore"]) == (
+        2,
+        3,
+        3,
+        12_500,
+    )
+    funder = await ok(
+        await client.get(f"{API}/reports/portfolio", params={**PERIOD, "funder": "Nobody"}, headers=leader)
+    )
     assert funder["projects"] == [] and funder["totals"]["projects"] == 0
-    csv_body = await client.get(f"{API}/reports/portfolio", params={**PERIOD, "format": "csv"}, headers=leader)
+    csv_body = await client.get(
+        f"{API}/reports/portfolio", params={**PERIOD, "format": "csv"}, headers=leader
+    )
     rows_csv = list(csv.reader(io.StringIO(csv_body.content.decode("utf-8-sig")), delimiter=";"))
     assert any(row[:3] == ["Brukerstemmer i psykisk helse", "Helse Vest", "3"] for row in rows_csv)
-    document = await client.get(f"{API}/reports/portfolio", params={**PERIOD, "format": "pdf"}, headers=leader)
+    document = await client.get(
+        f"{API}/reports/portfolio", params={**PERIOD, "format": "pdf"}, headers=leader
+    )
     assert "Pårørendes erfaringer" in " ".join(text_of(document.content).split())
 
 
@@ -451,9 +639,15 @@ async def test_the_number_of_queries_does_not_grow_with_the_project(
     co = [reported["co1"].id, reported["co2"].id, reported["co3"].id]
     for n in range(12):
         await activity(
-            client, world, phase=["design", "analysis", "dissemination"][n % 3], kind="interview",
-            level="involve", occurred_on=f"2026-0{n % 9 + 1}-1{n % 9}", minutes=30 + n,
-            participant_ids=co[: n % 3 + 1], what_changed=f"Endring {n}",
+            client,
+            world,
+            phase=["design", "analysis", "dissemination"][n % 3],
+            kind="interview",
+            level="involve",
+            occurred_on=f"2026-0{n % 9 + 1}-1{n % 9}",
+            minutes=30 + n,
+            participant_ids=co[: n % 3 + 1],
+            what_changed=f"Endring {n}",
         )
     more = await make_person(client, "co_researcher", "Dagny Æsir")
     await add_member(client, world.people["lead"], world.project_id, more, "co_researcher")
@@ -461,9 +655,13 @@ async def test_the_number_of_queries_does_not_grow_with_the_project(
     await report(client, world)
     assert counter.count == small
     counter.count = 0
-    await client.get(f"{API}/reports/portfolio", params=PERIOD, headers=world.people["research_leader"].headers)
+    await client.get(
+        f"{API}/reports/portfolio", params=PERIOD, headers=world.people["research_leader"].headers
+    )
     portfolio = counter.count
     await make_person(client, "researcher", "Ny leder")
     counter.count = 0
-    await client.get(f"{API}/reports/portfolio", params=PERIOD, headers=world.people["research_leader"].headers)
+    await client.get(
+        f"{API}/reports/portfolio", params=PERIOD, headers=world.people["research_leader"].headers
+    )
     assert counter.count == portfolio

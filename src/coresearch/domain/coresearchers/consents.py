@@ -6,8 +6,8 @@ they are generated, so a withdrawal applies at once to everything generated afte
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from collections.abc import Collection
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 

@@ -76,7 +76,8 @@ def methods(phases: list[s.PhaseFigures], totals: s.Totals, training: s.Training
         lines.append(f"{names[phase.phase.value]}: {what}; {label}: {how}.")
     if training.courses:
         lines.append(
-            f"{training.people} medforskere fullførte {training.courses} kurs ({hours(training.minutes, lang)} timer)."
+            f"{training.people} medforskere fullførte {training.courses} kurs "
+            f"({hours(training.minutes, lang)} timer)."
             if lang is Lang.nb
             else f"{training.people} co-researchers completed {training.courses} courses "
             f"({hours(training.minutes, lang)} hours)."
@@ -113,9 +114,11 @@ def influence(phases: list[s.PhaseFigures], impact: list[s.ImpactStatement], lan
     ]
     if planned:
         lines = [
-            f"I {len(met)} av {len(planned)} faser med planlagt nivå og aktiviteter ble det planlagte nivået nådd."
+            f"I {len(met)} av {len(planned)} faser med planlagt nivå og aktiviteter ble det planlagte "
+            "nivået nådd."
             if lang is Lang.nb
-            else f"In {len(met)} of {len(planned)} phases with a planned level and activities, the planned level was reached."
+            else f"In {len(met)} of {len(planned)} phases with a planned level and activities, the "
+            "planned level was reached."
         ]
     else:
         lines = []

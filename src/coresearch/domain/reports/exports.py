@@ -153,11 +153,17 @@ def involvement_tables(report: s.InvolvementReport, money: Money) -> list[Table]
             ]
             + [
                 [
+                    w["no_phase"],
+                    "",
+                    money(report.budget.unphased_approved_ore),
+                    money(report.budget.unphased_paid_ore),
+                ],
+                [
                     w["total"],
                     money(report.budget.budget_ore) if report.budget.budget_ore is not None else "–",
                     money(report.budget.approved_ore),
                     money(report.budget.paid_ore),
-                ]
+                ],
             ],
         ),
         Table(

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import UTC, date, datetime
-from statistics import median
 from typing import Any
 from uuid import UUID
 
 import msgspec
 
 from coresearch.domain.involvement.tables import ActivityKind
+from coresearch.domain.payments.payment_times import days_to_payment, median
 from coresearch.domain.projects.tables import Level, Phase, PhaseStatus
 from coresearch.domain.reports import schemas as s
 from coresearch.domain.reports.queries import date_of, uuid_of
@@ -90,20 +90,20 @@ def people_by_project(rows: list[dict[str, Any]]) -> dict[UUID, set[UUID]]:
     return result
 
 
-def _utc_day(value: Any) -> date:
-    if isinstance(value, datetime):
-        return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC).date()
-    return datetime.fromisoformat(str(value)).astimezone(UTC).date()
+def _moment(value: Any) -> datetime:
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def payment_days(row: dict[str, Any]) -> int:
-    """Days from the claim's creation (its UTC date) to the day it was paid."""
-    return (date_of(row["paid_on"]) - _utc_day(row["created_at"])).days
+    """Days from the claim's submission (the UTC date of `created_at`) to `paid_on`: the one
+    definition of the payments area (`payment_times`)."""
+    return days_to_payment(_moment(row["created_at"]), date_of(row["paid_on"])) or 0
 
 
 def median_days(days: list[int]) -> float | None:
     """The median (the mean of the middle two for an even count); None for no claims."""
-    return float(median(days)) if days else None
+    return median(days)
 
 
 def payments_by_project(rows: list[dict[str, Any]]) -> dict[UUID, tuple[int, int, list[int]]]:

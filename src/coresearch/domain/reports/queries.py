@@ -70,7 +70,7 @@ async def projects(scope: Scope) -> list[dict[str, Any]]:
 
 async def phases(scope: Scope) -> list[dict[str, Any]]:
     return await _rows(
-        "SELECT project, phase, position, planned_level, status, notes FROM project_phases "
+        "SELECT project, phase, position, planned_level, status, notes, budget_ore FROM project_phases "
         "WHERE {} ORDER BY project, position",
         scope.on("project"),
     )
@@ -179,12 +179,13 @@ async def paid_claims(scope: Scope, start: date, end: date) -> list[dict[str, An
 
 
 async def claim_lines(scope: Scope, start: date, end: date) -> list[dict[str, Any]]:
-    """Claim lines of the period whose claim is approved or paid, summed per project and status."""
+    """Claim lines of the period (by their day) whose claim is approved or paid, summed per
+    project, phase (the line's, null for none) and status."""
     return await _rows(
-        "SELECT c.project AS project, c.status AS status, SUM(l.amount_ore) AS amount "
+        "SELECT c.project AS project, l.phase AS phase, c.status AS status, SUM(l.amount_ore) AS amount "
         "FROM claim_lines l JOIN claims c ON c.id = l.claim "
         "WHERE {} AND c.status IN ('approved', 'paid') AND l.day >= {} AND l.day <= {} "
-        "GROUP BY c.project, c.status",
+        "GROUP BY c.project, l.phase, c.status",
         scope.on("c.project"),
         start,
         end,

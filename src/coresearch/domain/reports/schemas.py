@@ -199,12 +199,17 @@ class PaymentFigures(msgspec.Struct):
 
 
 class BudgetFigures(msgspec.Struct):
-    """The project's involvement budget against claim lines of the period (per phase in `phases`)."""
+    """The project's involvement budget (`budget_ore`; `phases_budget_ore` the sum of the phases'
+    budgets, null when none is set) against the claim lines of the period: approved (claims
+    approved or paid) and paid, in total and for lines without a phase (expenses, entries naming
+    no meeting, task or activity); per phase in `phases`."""
 
     budget_ore: int | None
     phases_budget_ore: int | None
     approved_ore: int
     paid_ore: int
+    unphased_approved_ore: int
+    unphased_paid_ore: int
 
 
 class EvaluationFigures(msgspec.Struct):

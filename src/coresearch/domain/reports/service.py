@@ -141,6 +141,8 @@ async def build_involvement(
         phases_budget_ore=sum(phase_budgets) if phase_budgets else None,
         approved_ore=spent["approved"].get("*", 0) if spent else 0,
         paid_ore=spent["paid"].get("*", 0) if spent else 0,
+        unphased_approved_ore=spent["approved"].get(None, 0) if spent else 0,
+        unphased_paid_ore=spent["paid"].get(None, 0) if spent else 0,
     )
     drafted = {
         s.Section.aim: drafts.aim(phases, {row["phase"]: row["notes"] or "" for row in phase_rows}, lang),
