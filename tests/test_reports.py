@@ -429,7 +429,7 @@ async def test_pdf_holds_headings_figures_and_norwegian_letters(
         "Brukerstemmer i psykisk helse",
         "1. Mål med medvirkningen",
         "5. Kritisk refleksjon",
-        "Tall for perioden",
+        "Tall for perioden per fase",
         "Åse Ødegård",
         "Mental Helse Tromsø",
         "kr 125,00",
@@ -460,7 +460,7 @@ async def test_csv_round_trips(client: httpx.AsyncClient, world: World, reported
             current = tables.setdefault(row[0], [])
             continue
         current.append(row)
-    phases = {row[0]: row for row in tables["Tall for perioden"][1:]}
+    phases = {row[0]: row for row in tables["Tall for perioden per fase (GRIPP2-LF 4c)"][1:]}
     assert phases["Design"][4:7] == ["2", "2", "3,0"]
     assert phases["Sum"][4:7] == ["3", "3", "4,5"]
     assert tables["Utbetalinger"][1] == ["2", "125,00", "17,0"]

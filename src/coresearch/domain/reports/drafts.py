@@ -142,10 +142,13 @@ def reflections(evaluations: list[s.EvaluationFigures], withheld: int, comments:
         ]
     else:
         answers = sum(e.answers for e in evaluations)
+        rounds = len(evaluations)
         lines = [
-            f"{len(evaluations)} evalueringsrunder med til sammen {answers} svar er rapportert nedenfor."
+            f"{rounds} {'evalueringsrunde' if rounds == 1 else 'evalueringsrunder'} med til sammen "
+            f"{answers} svar er rapportert nedenfor."
             if lang is Lang.nb
-            else f"{len(evaluations)} evaluation rounds with {answers} answers in all are reported below."
+            else f"{rounds} evaluation {'round' if rounds == 1 else 'rounds'} with {answers} answers "
+            "in all are reported below."
         ]
     if comments:
         lines.append(

@@ -33,13 +33,16 @@ Money = Callable[[int], str]
 
 
 class Table(msgspec.Struct):
-    """One table as it is printed: a title, column headings, rows of text, and a note under it."""
+    """One table as it is printed: a title, column headings, rows of text (the last one the total
+    when `total`), a note under it, and what to say instead when it has no rows."""
 
     key: str
     title: str
     columns: list[str]
     rows: list[list[str]]
     note: str = ""
+    empty: str = ""
+    total: bool = False
 
 
 def csv_money(ore: int) -> str:
@@ -48,9 +51,8 @@ def csv_money(ore: int) -> str:
     return f"{sign}{abs(ore) // 100},{abs(ore) % 100:02d}"
 
 
-def _levels(levels: s.LevelCounts, lang: Lang) -> str:
-    names = LEVELS[lang]
-    return ", ".join(f"{names[k]} {getattr(levels, k)}" for k in names if getattr(levels, k))
+def _level_cells(levels: s.LevelCounts) -> list[str]:
+    return [str(getattr(levels, level)) for level in s.LevelCounts.__struct_fields__]
 
 
 def _level(level: Level | None, lang: Lang) -> str:
@@ -76,7 +78,6 @@ def involvement_tables(report: s.InvolvementReport, money: Money) -> list[Table]
                 w["activities"],
                 w["coresearchers"],
                 w["hours"],
-                w["levels"],
                 w["tasks_done"],
             ],
             rows=[
@@ -88,7 +89,6 @@ def involvement_tables(report: s.InvolvementReport, money: Money) -> list[Table]
                     str(p.activities),
                     str(p.coresearchers),
                     hours(p.minutes, lang),
-                    _levels(p.levels, lang),
                     str(p.tasks_done),
                 ]
                 for p in report.phases
@@ -102,10 +102,18 @@ def involvement_tables(report: s.InvolvementReport, money: Money) -> list[Table]
                     str(totals.activities),
                     str(totals.coresearchers),
                     hours(totals.minutes, lang),
-                    _levels(totals.levels, lang),
                     str(totals.tasks_done),
                 ]
             ],
+            total=True,
+        ),
+        Table(
+            key="levels",
+            title=w["levels_by_phase"],
+            columns=[w["phase"], *LEVELS[lang].values()],
+            rows=[[phases[p.phase.value], *_level_cells(p.levels)] for p in report.phases]
+            + [[w["total"], *_level_cells(totals.levels)]],
+            total=True,
         ),
         Table(
             key="kinds",
@@ -134,7 +142,7 @@ def involvement_tables(report: s.InvolvementReport, money: Money) -> list[Table]
                 [
                     str(report.payments.claims_paid),
                     money(report.payments.paid_ore),
-                    decimal(report.payments.median_days_to_payment, lang),
+                    decimal(report.payments.median_days_to_payment, lang) or "–",
                 ]
             ],
         ),
@@ -165,6 +173,7 @@ def involvement_tables(report: s.InvolvementReport, money: Money) -> list[Table]
                     money(report.budget.paid_ore),
                 ],
             ],
+            total=True,
         ),
         Table(
             key="evaluations",
@@ -191,7 +200,12 @@ def involvement_tables(report: s.InvolvementReport, money: Money) -> list[Table]
                 for e in report.evaluations
             ],
             note=w["scale"]
-            + (f" {report.evaluations_withheld} {w['withheld']}." if report.evaluations_withheld else ""),
+            + (
+                " " + w["withheld"].format(count=report.evaluations_withheld)
+                if report.evaluations_withheld
+                else ""
+            ),
+            empty=w["no_rounds"],
         ),
         Table(
             key="impact",
@@ -217,6 +231,7 @@ def involvement_tables(report: s.InvolvementReport, money: Money) -> list[Table]
                 ]
                 for p in report.people.named
             ],
+            empty=w["nobody_named"],
             note=w["named_note"]
             + (" " + w["unnamed"].format(count=report.people.unnamed) if report.people.unnamed else ""),
         ),
@@ -243,7 +258,7 @@ def portfolio_tables(report: s.PortfolioReport, money: Money) -> list[Table]:
             hours(row.training_minutes, lang),
             str(row.claims_paid),
             money(row.paid_ore),
-            decimal(row.median_days_to_payment, lang),
+            decimal(row.median_days_to_payment, lang) or "–",
             money(budget) if budget is not None else "–",
             money(row.approved_ore),
             str(row.evaluation_answers),
@@ -270,6 +285,7 @@ def portfolio_tables(report: s.PortfolioReport, money: Money) -> list[Table]:
             ],
             rows=[cells(r.project.title, r.project.funder, r, r.budget_ore) for r in report.projects]
             + [cells(w["total"], "", report.totals, report.totals.budget_ore)],
+            total=True,
         )
     ]
 
@@ -307,6 +323,8 @@ class Document(msgspec.Struct):
     comments: list[str]
     tables: list[Table]
     footer: str
+    nothing: str
+    landscape: bool = False
 
 
 def _period(report: s.InvolvementReport | s.PortfolioReport) -> str:
@@ -330,12 +348,13 @@ async def involvement_pdf(report: s.InvolvementReport) -> bytes:
         title=report.project.title,
         subtitle=w["report"],
         meta=meta,
-        intro=w["gripp"] + ". " + w["draft_note"] + ".",
+        intro=w["gripp"] + ". " + (w["edited_note"] if report.text_version else w["draft_note"]) + ".",
         sections=[[section.heading, section.text] for section in report.sections],
         comments_heading=w["comments"],
         comments=report.comments,
         tables=involvement_tables(report, money),
-        footer=f"{report.project.title} · {w['report']} · {_period(report)}",
+        footer=f"{w['report']} · {_period(report)}",
+        nothing=w["nothing"],
     )
     return await pdf.render("report.typ", document)
 
@@ -360,6 +379,8 @@ async def portfolio_pdf(report: s.PortfolioReport) -> bytes:
         comments_heading="",
         comments=[],
         tables=portfolio_tables(report, money),
-        footer=f"{w['portfolio']} · {_period(report)}",
+        footer=_period(report),
+        nothing=w["nothing"],
+        landscape=True,
     )
     return await pdf.render("report.typ", document)

@@ -95,7 +95,7 @@ WORDS = {
         "draft_note": "Utkast laget fra prosjektets registreringer",
         "text_version": "Tekstversjon",
         "gripp": "Rapport etter GRIPP2-SF",
-        "figures": "Tall for perioden",
+        "figures": "Tall for perioden per fase (GRIPP2-LF 4c)",
         "phase": "Fase",
         "status": "Status",
         "planned": "Planlagt nivå",
@@ -105,6 +105,7 @@ WORDS = {
         "minutes": "Minutter",
         "hours": "Timer",
         "levels": "Nivåfordeling",
+        "levels_by_phase": "Aktiviteter per nivå og fase (GRIPP2-LF 4d)",
         "tasks_done": "Oppgaver ferdig",
         "total": "Sum",
         "kinds": "Aktiviteter etter type",
@@ -131,7 +132,11 @@ WORDS = {
         "contribute": "Kunne bidra",
         "agenda": "Kunne påvirke tema",
         "change": "Førte til endring",
-        "withheld": "runder er holdt tilbake (åpne eller færre enn 3 svar)",
+        "withheld": "Runder holdt tilbake (åpne eller med færre enn 3 svar): {count}.",
+        "no_rounds": "Ingen avsluttet evalueringsrunde med minst 3 svar i perioden.",
+        "nobody_named": "Ingen av deltakerne har samtykket til å bli nevnt ved navn.",
+        "nothing": "Ingen registreringer i perioden.",
+        "edited_note": "Teksten er skrevet av prosjektet; tallene er hentet fra registreringene",
         "scale": "Gjennomsnitt på en skala fra 1 til 5.",
         "comments": "Kommentarer fra medforskerne (uten navn)",
         "impact": "Hva endret seg",
@@ -163,7 +168,7 @@ WORDS = {
         "draft_note": "Drafted from the project's records",
         "text_version": "Text version",
         "gripp": "Report following GRIPP2-SF",
-        "figures": "Figures for the period",
+        "figures": "Figures for the period by phase (GRIPP2-LF 4c)",
         "phase": "Phase",
         "status": "Status",
         "planned": "Planned level",
@@ -173,6 +178,7 @@ WORDS = {
         "minutes": "Minutes",
         "hours": "Hours",
         "levels": "Levels",
+        "levels_by_phase": "Activities by level and phase (GRIPP2-LF 4d)",
         "tasks_done": "Tasks done",
         "total": "Total",
         "kinds": "Activities by kind",
@@ -199,7 +205,11 @@ WORDS = {
         "contribute": "Could contribute",
         "agenda": "Could shape the agenda",
         "change": "Led to change",
-        "withheld": "rounds withheld (open or fewer than 3 answers)",
+        "withheld": "Rounds withheld (open or with fewer than 3 answers): {count}.",
+        "no_rounds": "No evaluation round with at least 3 answers closed in the period.",
+        "nobody_named": "None of those who took part consented to be named.",
+        "nothing": "Nothing recorded in the period.",
+        "edited_note": "The text is written by the project; the figures come from the records",
         "scale": "Mean on a scale from 1 to 5.",
         "comments": "Comments from the co-researchers (unattributed)",
         "impact": "What changed",
@@ -239,9 +249,10 @@ def decimal(value: float | None, lang: Lang, places: int = 1) -> str:
 
 
 def kroner(ore: int, lang: Lang) -> str:
-    """Øre as kroner: "kr 1 775,00" in bokmål, "NOK 1,775.00" in English."""
+    """Øre as kroner: "kr 1 775,00" in bokmål, "NOK 1,775.00" in English (no break after the
+    currency, nor between the groups of digits)."""
     sign = "−" if ore < 0 else ""
     whole, cents = divmod(abs(ore), 100)
     if lang is Lang.nb:
-        return f"{sign}kr {whole:,}".replace(",", "\u202f") + f",{cents:02d}"
-    return f"{sign}NOK {whole:,}.{cents:02d}"
+        return f"{sign}kr\u00a0{whole:,}".replace(",", "\u202f") + f",{cents:02d}"
+    return f"{sign}NOK\u00a0{whole:,}.{cents:02d}"
