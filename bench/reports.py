@@ -71,7 +71,9 @@ async def _load(
     """One project with its lead, co-researchers, phases and records; returns its id."""
     project, lead = _id(rng), _id(rng)
     crew = [_id(rng) for _ in range(people)]
-    users = [(lead, f"lead.{lead.hex[:8]}@example.no", no.full_name(rng), "researcher", True, CREATED, CREATED)]
+    users = [
+        (lead, f"lead.{lead.hex[:8]}@example.no", no.full_name(rng), "researcher", True, CREATED, CREATED)
+    ]
     users += [
         (user, f"m.{user.hex[:8]}@example.no", no.full_name(rng), "co_researcher", True, CREATED, CREATED)
         for user in crew
@@ -94,7 +96,16 @@ async def _load(
         "project_members", records=members, columns=["id", "project", "user", "role", "created_at"]
     )
     phases = [
-        (_id(rng), project, phase, position, rng.choice(LEVELS), "ongoing", "Medforskerne prioriterer.", 5_000_000)
+        (
+            _id(rng),
+            project,
+            phase,
+            position,
+            rng.choice(LEVELS),
+            "ongoing",
+            "Medforskerne prioriterer.",
+            5_000_000,
+        )
         for position, phase in enumerate(PHASES, 1)
     ]
     await connection.copy_records_to_table(
@@ -109,7 +120,8 @@ async def _load(
         activity_rows.append(
             (
                 activity, project, rng.choice(PHASES), rng.choice(KINDS), day, rng.choice(LEVELS),
-                rng.choice((30, 60, 90, 120)), "Arbeidsmøte", "", changed, changed and "Det gjør studien bedre.",
+                rng.choice((30, 60, 90, 120)), "Arbeidsmøte", "", changed,
+                changed and "Det gjør studien bedre.",
                 CREATED, CREATED,
             )
         )  # fmt: skip
@@ -131,10 +143,30 @@ async def _load(
     await connection.copy_records_to_table(
         "time_entries",
         records=[
-            (_id(rng), project, rng.choice(crew), _day(rng), rng.choice((30, 60, 90)), "manual", "", CREATED, CREATED)
+            (
+                _id(rng),
+                project,
+                rng.choice(crew),
+                _day(rng),
+                rng.choice((30, 60, 90)),
+                "manual",
+                "",
+                CREATED,
+                CREATED,
+            )
             for _ in range(time_entries)
         ],
-        columns=["id", "project", "coresearcher", "worked_on", "minutes", "source", "description", "created_at", "updated_at"],
+        columns=[
+            "id",
+            "project",
+            "coresearcher",
+            "worked_on",
+            "minutes",
+            "source",
+            "description",
+            "created_at",
+            "updated_at",
+        ],
     )
     claim_rows, line_rows = [], []
     for _ in range(claims):
@@ -146,7 +178,18 @@ async def _load(
     await connection.copy_records_to_table(
         "claims",
         records=claim_rows,
-        columns=["id", "project", "coresearcher", "period_start", "period_end", "status", "total_ore", "created_at", "paid_on", "reject_reason"],
+        columns=[
+            "id",
+            "project",
+            "coresearcher",
+            "period_start",
+            "period_end",
+            "status",
+            "total_ore",
+            "created_at",
+            "paid_on",
+            "reject_reason",
+        ],
     )
     await connection.copy_records_to_table(
         "claim_lines",
@@ -162,7 +205,12 @@ async def _load(
             round_id, project, f"Runde {index + 1}", opened, opened + timedelta(days=14), CREATED,
         )  # fmt: skip
         answers = [
-            (_id(rng), round_id, *(rng.randint(1, 5) for _ in range(4)), "Godt møte, æøå." if a % 5 == 0 else None)
+            (
+                _id(rng),
+                round_id,
+                *(rng.randint(1, 5) for _ in range(4)),
+                "Godt møte, æøå." if a % 5 == 0 else None,
+            )
             for a in range(min(20, people))
         ]
         await connection.copy_records_to_table(
@@ -241,8 +289,9 @@ async def run(args: argparse.Namespace) -> None:
                     time_entries=args.time_entries, claims=400, rounds=12,
                 )  # fmt: skip
                 small = await _load(
-                    connection, rng, title="Lite prosjekt", people=10, activities=max(1, args.activities // 100),
-                    time_entries=max(1, args.time_entries // 100), claims=4, rounds=1,
+                    connection, rng, title="Lite prosjekt", people=10,
+                    activities=max(1, args.activities // 100), time_entries=max(1, args.time_entries // 100),
+                    claims=4, rounds=1,
                 )  # fmt: skip
             await connection.execute("VACUUM (ANALYZE)")
         finally:
@@ -265,6 +314,12 @@ async def run(args: argparse.Namespace) -> None:
             report = await service.build_involvement(
                 project_id=large, start=START, end=END, lang=s.Lang.nb, moment=datetime.now(UTC)
             )
+            breakdown = []
+            async with pool.acquire() as connection:
+                for sql, statement_args in statements:
+                    started = time.perf_counter()
+                    await connection.fetch(sql, *statement_args)
+                    breakdown.append((time.perf_counter() - started, " ".join(sql.split())[:90]))
             pdf_times = []
             for _ in range(max(1, args.rounds // 2)):
                 started = time.perf_counter()
@@ -275,12 +330,16 @@ async def run(args: argparse.Namespace) -> None:
             await db.close_database(engine)
     json_ms, raw_ms = statistics.median(report_times) * 1000, statistics.median(raw_times) * 1000
     print(
-        f"large project: {args.activities:,} activities, {args.time_entries:,} time entries, 200 co-researchers"
+        f"large project: {args.activities:,} activities, {args.time_entries:,} time entries, "
+        "200 co-researchers"
     )
     print(f"JSON report             {json_ms:8.1f} ms  ({len(body):,} bytes)")
     print(f"its SQL, raw asyncpg    {raw_ms:8.1f} ms  ({len(statements)} statements)")
     print(f"ratio                   {json_ms / raw_ms:8.2f}    (aim: at most 1.5)")
     print(f"PDF render              {statistics.median(pdf_times) * 1000:8.1f} ms  ({len(document):,} bytes)")
+    print("slowest statements (raw, ms):")
+    for seconds, sql in sorted(breakdown, reverse=True)[:5]:
+        print(f"  {seconds * 1000:8.1f}  {sql}")
     print(
         f"queries small / large   {len(small_capture.statements):>4} / {len(statements):<4}"
         f"  (aim: equal) {'ok' if len(small_capture.statements) == len(statements) else 'DIFFERENT'}"

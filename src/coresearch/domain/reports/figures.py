@@ -82,6 +82,18 @@ def by_project(rows: list[dict[str, Any]]) -> dict[UUID, dict[str, Any]]:
     return {uuid_of(row["project"]): row for row in rows}
 
 
+def people_per_phase(rows: list[dict[str, Any]]) -> dict[UUID, dict[str | None, int]]:
+    """Per project: distinct co-researchers per phase, and over all phases under the key None."""
+    seen: dict[UUID, dict[str | None, set[UUID]]] = defaultdict(lambda: defaultdict(set))
+    for row in rows:
+        person, phases = uuid_of(row["person"]), seen[uuid_of(row["project"])]
+        phases[row["phase"]].add(person)
+        phases[None].add(person)
+    return {
+        project: {phase: len(people) for phase, people in phases.items()} for project, phases in seen.items()
+    }
+
+
 def people_by_project(rows: list[dict[str, Any]]) -> dict[UUID, set[UUID]]:
     """The co-researchers involved in each project."""
     result: dict[UUID, set[UUID]] = defaultdict(set)

@@ -91,9 +91,7 @@ async def build_involvement(
         raise NotFound("No such project")
     phase_rows = await q.phases(scope)
     tallies = figures.tally_activities(await q.activities(scope, start, end)).get(project_id, {})
-    phase_people = figures.by_project_phase(await q.phase_people(scope, start, end), "people").get(
-        project_id, {}
-    )
+    phase_people = figures.people_per_phase(await q.phase_people(scope, start, end)).get(project_id, {})
     tasks = figures.by_project_phase(await q.tasks_done(scope, start, end), "done").get(project_id, {})
     person_rows = await q.people(scope, start, end)
     time_row = figures.by_project(await q.time_entries(scope, start, end)).get(project_id, {})
