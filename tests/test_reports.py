@@ -2,6 +2,7 @@
 the CSV and PDF, the lead's versioned text, the frozen copy, access, the portfolio, and a fixed
 number of queries whatever the project's size."""
 
+import asyncio
 import csv
 import io
 import uuid
@@ -665,3 +666,21 @@ async def test_the_number_of_queries_does_not_grow_with_the_project(
         f"{API}/reports/portfolio", params=PERIOD, headers=world.people["research_leader"].headers
     )
     assert counter.count == portfolio
+
+
+async def test_concurrent_saves_never_share_a_version(client: httpx.AsyncClient, world: World) -> None:
+    lead = world.people["lead"].headers
+    answers = await asyncio.gather(
+        *(
+            client.put(
+                url(world, "/text"), params=PERIOD, json={"aim": f"Utkast {n} på Ørland"}, headers=lead
+            )
+            for n in range(4)
+        )
+    )
+    statuses = sorted(answer.status_code for answer in answers)
+    assert set(statuses) <= {200, 409} and 200 in statuses, statuses
+    versions = [answer.json()["version"] for answer in answers if answer.status_code == 200]
+    assert len(versions) == len(set(versions))
+    got = await report(client, world)
+    assert got["text_version"] == max(versions)
