@@ -3,12 +3,15 @@ portfolio."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
+from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, Response, get, post, put
 from litestar.di import NamedDependency, Provide
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from coresearch.domain.accounts.schemas import AuthedRequest
@@ -17,14 +20,45 @@ from coresearch.domain.documents.controllers import Store
 from coresearch.domain.reports import exports, service
 from coresearch.domain.reports import schemas as s
 from coresearch.lib.openapi import problem_responses
+from coresearch.lib.text import TextFilter
 
 CSV = "text/csv"
 PDF = "application/pdf"
 
 
-def _filters(struct: type) -> dict[str, Provide]:
-    """The route's query struct as the dependency `filters`."""
-    return {"filters": Provide(struct, sync_to_thread=False)}
+# The period is required, so the query structs are built by functions rather than provided as
+# structs themselves: a struct field without a default reaches the OpenAPI document as msgspec's
+# NODEFAULT, which cannot be encoded.
+From = Annotated[date, QueryParameter(name="from", description="First day, included (YYYY-MM-DD)")]
+To = Annotated[date, QueryParameter(name="to", description="Last day, included (YYYY-MM-DD)")]
+
+
+def report_filters(
+    from_day: From,
+    to_day: To,
+    format: FromQuery[s.Format] = s.Format.json,
+    lang: FromQuery[s.Lang] = s.Lang.nb,
+) -> s.ReportFilters:
+    return s.ReportFilters(from_day=from_day, to_day=to_day, format=format, lang=lang)
+
+
+def period_filters(from_day: From, to_day: To, lang: FromQuery[s.Lang] = s.Lang.nb) -> s.PeriodFilters:
+    return s.PeriodFilters(from_day=from_day, to_day=to_day, lang=lang)
+
+
+def portfolio_filters(
+    from_day: From,
+    to_day: To,
+    format: FromQuery[s.Format] = s.Format.json,
+    lang: FromQuery[s.Lang] = s.Lang.nb,
+    funder: TextFilter = None,
+) -> s.PortfolioFilters:
+    return s.PortfolioFilters(from_day=from_day, to_day=to_day, format=format, lang=lang, funder=funder)
+
+
+def _filters(build: Callable[..., object]) -> dict[str, Provide]:
+    """The route's query parameters as the dependency `filters`."""
+    return {"filters": Provide(build, sync_to_thread=False)}
 
 
 def _responses(description: str, data: type) -> dict[int, ResponseSpec]:
@@ -50,7 +84,7 @@ class ReportsController(Controller):
     @get(
         "/projects/{project_id:uuid}/reports/involvement",
         operation_id="reports_involvement",
-        dependencies=_filters(s.ReportFilters),
+        dependencies=_filters(report_filters),
         responses=_responses("The involvement report", s.InvolvementReport),
     )
     async def involvement(
@@ -74,7 +108,7 @@ class ReportsController(Controller):
         "/projects/{project_id:uuid}/reports/involvement/text",
         operation_id="reports_involvement_text_save",
         status_code=HTTP_200_OK,
-        dependencies=_filters(s.PeriodFilters),
+        dependencies=_filters(period_filters),
         responses=problem_responses(400, 403, 404, 409),
     )
     async def save_text(
@@ -94,7 +128,7 @@ class ReportsController(Controller):
         "/projects/{project_id:uuid}/reports/involvement/freeze",
         operation_id="reports_involvement_freeze",
         status_code=HTTP_201_CREATED,
-        dependencies=_filters(s.PeriodFilters),
+        dependencies=_filters(period_filters),
         responses=problem_responses(400, 403, 404),
     )
     async def freeze(
@@ -113,7 +147,7 @@ class ReportsController(Controller):
     @get(
         "/reports/portfolio",
         operation_id="reports_portfolio",
-        dependencies=_filters(s.PortfolioFilters),
+        dependencies=_filters(portfolio_filters),
         responses=_responses("The portfolio report", s.PortfolioReport),
     )
     async def portfolio(

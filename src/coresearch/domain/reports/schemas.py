@@ -10,12 +10,11 @@ from typing import Annotated
 from uuid import UUID
 
 import msgspec
-from litestar.params import FromQuery, QueryParameter
 
 from coresearch.domain.coresearchers.tables import ExperienceKind
 from coresearch.domain.involvement.tables import ActivityKind
 from coresearch.domain.projects.tables import Level, Phase, PhaseStatus
-from coresearch.lib.text import MultiLine, TextFilter
+from coresearch.lib.text import MultiLine
 
 SCHEMA_VERSION = 1
 SectionText = Annotated[MultiLine, msgspec.Meta(max_length=20_000)]
@@ -49,24 +48,24 @@ class Section(str, Enum):
 class ReportFilters(msgspec.Struct, frozen=True, kw_only=True):
     """`GET /projects/{id}/reports/involvement`: the period (both days included), format, language."""
 
-    from_day: Annotated[date, QueryParameter(name="from")]
-    to_day: Annotated[date, QueryParameter(name="to")]
-    format: FromQuery[Format] = Format.json
-    lang: FromQuery[Lang] = Lang.nb
+    from_day: date
+    to_day: date
+    format: Format = Format.json
+    lang: Lang = Lang.nb
 
 
 class PortfolioFilters(ReportFilters, frozen=True, kw_only=True):
     """`GET /reports/portfolio`: the same, for every project or one funder's (exact name)."""
 
-    funder: TextFilter = None
+    funder: str | None = None
 
 
 class PeriodFilters(msgspec.Struct, frozen=True, kw_only=True):
     """The period of a report's saved text (`PUT .../text`) or of a frozen report (`POST .../freeze`)."""
 
-    from_day: Annotated[date, QueryParameter(name="from")]
-    to_day: Annotated[date, QueryParameter(name="to")]
-    lang: FromQuery[Lang] = Lang.nb
+    from_day: date
+    to_day: date
+    lang: Lang = Lang.nb
 
 
 class ReportTextPut(msgspec.Struct, forbid_unknown_fields=True):
