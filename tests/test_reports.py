@@ -15,7 +15,7 @@ import pytest
 from coresearch.domain.payments.tables import Claim, ClaimLine
 from coresearch.lib import db
 from tests.authz_payments import prepare as prepare_payments
-from tests.conftest import Person, World, add_member, make_person
+from tests.conftest import Person, World, add_member, create_project, make_person
 
 API = "/api/v1"
 PERIOD = {"from": "2026-01-01", "to": "2026-12-31"}
@@ -660,7 +660,8 @@ async def test_the_number_of_queries_does_not_grow_with_the_project(
         f"{API}/reports/portfolio", params=PERIOD, headers=world.people["research_leader"].headers
     )
     portfolio = counter.count
-    await make_person(client, "researcher", "Ny leder")
+    newcomer = await make_person(client, "researcher", "Ny leder")
+    await create_project(client, newcomer, "Ungdom og rus i Ålesund")
     counter.count = 0
     await client.get(
         f"{API}/reports/portfolio", params=PERIOD, headers=world.people["research_leader"].headers
