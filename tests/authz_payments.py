@@ -56,15 +56,21 @@ async def prepare(client: httpx.AsyncClient, world: World) -> dict[str, str]:
 
 
 async def submitted_claim(client: httpx.AsyncClient, world: World) -> str:
-    """A submitted claim of the co-researcher's expense (no rate table needed), by the lead."""
+    """A submitted claim of the co-researcher's expense (no rate table needed), by the lead.
+
+    Its period is the expense's day alone: the other areas' records (an activity, attendance)
+    make time entries elsewhere in March, which would need a rate table to price."""
     lead = world.people["lead"].headers
+    day = "2026-03-11"
     outlay = await client.post(
-        f"/api/v1/projects/{world.project_id}/expenses", json=expense_body("lead", world), headers=lead
+        f"/api/v1/projects/{world.project_id}/expenses",
+        json={**expense_body("lead", world), "incurred_on": day},
+        headers=lead,
     )
     assert outlay.status_code == 201, outlay.text
     made = await client.post(
         f"/api/v1/projects/{world.project_id}/claims",
-        json=claim_body("lead", world),
+        json={**claim_body("lead", world), "period_start": day, "period_end": day},
         headers={**lead, "Idempotency-Key": str(uuid.uuid4())},
     )
     assert made.status_code == 201, made.text

@@ -377,3 +377,21 @@ async def active_on(*, project_id: UUID, coresearcher_id: UUID, day: date) -> bo
         & (Agreement.ends_on >= day)
     )
     return bool(await query)
+
+
+async def rate_table_on(*, project_id: UUID, coresearcher_id: UUID, day: date) -> UUID | None:
+    """The rate table named by the person's active agreement in the project covering `day`, or
+    None (no such agreement, or one without a rate table); what a claim prices the day by."""
+    row = await (
+        Agreement.select(Agreement.rate_table_id)
+        .where(
+            (Agreement.project == project_id)
+            & (Agreement.coresearcher == coresearcher_id)
+            & (Agreement.status == AgreementStatus.active.value)
+            & (Agreement.starts_on <= day)
+            & (Agreement.ends_on >= day)
+            & Agreement.rate_table_id.is_not_null()
+        )
+        .first()
+    )
+    return None if row is None else UUID(str(row["rate_table_id"]))

@@ -14,6 +14,8 @@ from coresearch.domain.audit import service as audit
 from coresearch.domain.coresearchers import schemas as s
 from coresearch.domain.coresearchers.access import Relation, standing
 from coresearch.domain.coresearchers.tables import Training
+from coresearch.domain.payments.sources import sync_source
+from coresearch.domain.payments.tables import EntrySource
 from coresearch.domain.projects.tables import MemberRole
 from coresearch.lib.db import transaction
 from coresearch.lib.pagination import Page, Paging, keyset, page_of
@@ -58,6 +60,16 @@ async def record_training(
             entity_id=training.id,
             after={"coresearcher_id": str(coresearcher_id), **{name: row[name] for name in FIELDS}},
         )
+        if data.project_id is not None:
+            # Training is paid work: the project's time entry (inside an active agreement).
+            await sync_source(
+                actor=actor_of(principal),
+                project_id=data.project_id,
+                source=EntrySource.training,
+                record_id=training.id,
+                people={coresearcher_id: (data.completed_on, data.minutes)},
+                description=data.title,
+            )
     return _to_training(row)
 
 

@@ -40,6 +40,8 @@ from coresearch.domain.involvement.queries import (
     TOOK_PART_SQL,
 )
 from coresearch.domain.involvement.tables import Activity, ActivityParticipant
+from coresearch.domain.payments.sources import sync_source
+from coresearch.domain.payments.tables import EntrySource
 from coresearch.domain.projects.access import (
     LEAD_ONLY,
     STAFF,
@@ -249,7 +251,26 @@ async def create_activity(*, principal: Principal, project_id: UUID, data: s.Act
             entity_id=activity.id,
             after={"project_id": str(project_id), **_audited(row, participants)},
         )
+        await _sync_entries(principal=principal, activity=row, participants=participants)
     return _to_activity(row, participants, with_pending=True)
+
+
+async def _sync_entries(
+    *, principal: Principal, activity: dict[str, Any], participants: Participants
+) -> None:
+    """Keep the time entries of the activity's confirmed participants in step (inside the caller's
+    transaction): its minutes on its day; the payments area creates them only for co-researchers
+    with an active agreement that day."""
+    await sync_source(
+        actor=actor_of(principal),
+        project_id=activity["project"],
+        source=EntrySource.activity,
+        record_id=activity["id"],
+        people={
+            user_id: (activity["occurred_on"], activity["minutes"]) for user_id in participants.confirmed
+        },
+        description=activity["summary"],
+    )
 
 
 async def get_activity(*, principal: Principal, activity_id: UUID) -> s.Activity:
@@ -338,6 +359,7 @@ async def update_activity(*, principal: Principal, activity_id: UUID, data: s.Ac
             fields=ACTIVITY_FIELDS,
             related=(_audited_participants(before_participants), _audited_participants(after_participants)),
         )
+        await _sync_entries(principal=principal, activity=after, participants=after_participants)
     return _to_activity(after, after_participants, with_pending=True)
 
 
@@ -362,6 +384,7 @@ async def confirm_participant(*, principal: Principal, activity_id: UUID, user_i
             before=_audited(row, before),
             after=_audited(row, after),
         )
+        await _sync_entries(principal=principal, activity=row, participants=after)
     return _to_activity(row, after, with_pending=True)
 
 

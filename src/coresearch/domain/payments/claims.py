@@ -15,7 +15,7 @@ import msgspec
 
 from coresearch.domain.accounts.schemas import Principal
 from coresearch.domain.accounts.service import actor_of
-from coresearch.domain.agreements.tables import Agreement, AgreementStatus
+from coresearch.domain.agreements import service as agreements
 from coresearch.domain.audit import service as audit
 from coresearch.domain.payments import rules, service
 from coresearch.domain.payments import schemas as s
@@ -64,21 +64,10 @@ def request_hash(project_id: UUID, data: s.ClaimCreate) -> str:
 
 async def rate_on(*, project_id: UUID, coresearcher_id: UUID, day: date) -> s.RateTable:
     """The rate version in force on `day` of the table of the agreement covering it."""
-    row = await (
-        Agreement.select(Agreement.rate_table_id)
-        .where(
-            (Agreement.project == project_id)
-            & (Agreement.coresearcher == coresearcher_id)
-            & (Agreement.status == AgreementStatus.active.value)
-            & (Agreement.starts_on <= day)
-            & (Agreement.ends_on >= day)
-            & Agreement.rate_table_id.is_not_null()
-        )
-        .first()
-    )
-    if row is None:
+    table_id = await agreements.rate_table_on(project_id=project_id, coresearcher_id=coresearcher_id, day=day)
+    if table_id is None:
         raise Unprocessable(f"No agreement with a rate table covers {day.isoformat()}")
-    return await service.rate_for(name_or_id=row["rate_table_id"], on=day)
+    return await service.rate_for(name_or_id=table_id, on=day)
 
 
 async def load(claim_id: UUID) -> s.Claim:

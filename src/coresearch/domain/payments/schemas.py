@@ -59,7 +59,9 @@ class RateTableFilters(Paging, frozen=True, kw_only=True):
 
 
 class TimeEntry(msgspec.Struct):
-    """Minutes a co-researcher worked on one day; `claim_id` set means a claim holds (locks) it."""
+    """Minutes a co-researcher worked on one day; `claim_id` set means a claim holds (locks) it.
+    `source`: manual (by hand), or kept in step with a meeting's attendance, a done task, an
+    activity's confirmed participants or a training record (`*_id` names which)."""
 
     id: UUID
     project_id: UUID
@@ -71,6 +73,7 @@ class TimeEntry(msgspec.Struct):
     activity_id: UUID | None
     task_id: UUID | None
     meeting_id: UUID | None
+    training_id: UUID | None
     description: str
     claim_id: UUID | None
     created_at: datetime
@@ -195,3 +198,23 @@ class Claim(msgspec.Struct):
 
 class PaymentFilters(Paging, frozen=True, kw_only=True):
     """The caller's own claims, newest first."""
+
+
+class BenefitWarning(msgspec.Struct):
+    """The caller's current period is over the AAP warning share."""
+
+    period_starts_on: date
+    paid_minutes: int
+    limit_minutes: int
+
+
+class BenefitCrossing(msgspec.Struct):
+    """A warning, not a refusal: for this person on AAP the paid and coming minutes of the period
+    holding the work (with this work counted) are over the warning share; the action was done."""
+
+    coresearcher_id: UUID
+    period_starts_on: date
+    period_ends_on: date
+    paid_minutes: int
+    pending_minutes: int
+    limit_minutes: int

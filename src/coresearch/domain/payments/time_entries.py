@@ -49,6 +49,7 @@ def to_time_entry(row: dict[str, Any]) -> s.TimeEntry:
             "activity_id": row["activity"],
             "task_id": row["task"],
             "meeting_id": row["meeting"],
+            "training_id": row["training"],
         },
         s.TimeEntry,
     )

@@ -12,7 +12,7 @@ class ReportText(Table, tablename="report_texts"):
     """One saved version of the five GRIPP2-SF sections of a project's report for one period.
 
     Rows are only ever added: version 1, 2, ... per (project, period_from, period_to), unique by
-    migration 0024_report_texts_integrity, which is what decides between two concurrent saves
+    migration 0025_report_texts_integrity, which is what decides between two concurrent saves
     (the loser gets 409). The report uses the highest version; an empty section falls back to the
     text drafted from the records. `saved_by` is a plain id: the audit log names who saved.
     """

@@ -4,7 +4,7 @@ The unique index on `report_texts (project, period_from, period_to, version)` is
 between two leads saving the same period's text at once: both read version N and insert N + 1,
 one commits and the other's insert fails (409). It also serves the lookup of the latest version.
 
-Numbered 0024 with the migration it completes; it runs after it by its ID.
+Numbered 0025 with the migration it completes; it runs after it by its ID.
 """
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
