@@ -19,6 +19,7 @@ from tests import (
     authz_payments,
     authz_privacy,
     authz_recruitment,
+    authz_reports,
     authz_work,
 )
 from tests.authz_common import (
@@ -116,6 +117,7 @@ AREAS = (
     authz_privacy,
     authz_payments,
     authz_certificates,
+    authz_reports,
 )
 for area in AREAS:
     MATRIX |= area.MATRIX

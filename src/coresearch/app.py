@@ -37,6 +37,7 @@ from coresearch.domain.payments import controllers as payments_controllers
 from coresearch.domain.privacy import controllers as privacy_controllers
 from coresearch.domain.projects.controllers import ProjectsController
 from coresearch.domain.recruitment import controllers as recruitment_controllers
+from coresearch.domain.reports import controllers as reports_controllers
 from coresearch.domain.work import controllers as work_controllers
 from coresearch.lib import db
 from coresearch.lib.json_body import ApiRequest
@@ -105,6 +106,7 @@ def api_route_handlers() -> list[Any]:
         *privacy_controllers.ROUTE_HANDLERS,
         *payments_controllers.ROUTE_HANDLERS,
         *certificates_controllers.ROUTE_HANDLERS,
+        *reports_controllers.ROUTE_HANDLERS,
     ]
 
 

@@ -73,6 +73,7 @@ class AuditAction(StrEnum):
     payroll_export = "payroll.export"
     payroll_mark_exported = "payroll.mark_exported"
     certificate_issue = "certificate.issue"
+    report_text_save = "report_text.save"
 
 
 ACTIONS = frozenset(action.value for action in AuditAction)

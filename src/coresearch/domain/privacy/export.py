@@ -74,6 +74,7 @@ EXCLUDED = {
     "claims.approved_by": STAFF_ACT,
     "claims.rejected_by": STAFF_ACT,
     "claims.paid_by": STAFF_ACT,
+    "report_texts.saved_by": STAFF_ACT,
 }
 
 
