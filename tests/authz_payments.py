@@ -56,15 +56,21 @@ async def prepare(client: httpx.AsyncClient, world: World) -> dict[str, str]:
 
 
 async def submitted_claim(client: httpx.AsyncClient, world: World) -> str:
-    """A submitted claim of the co-researcher's expense (no rate table needed), by the lead."""
+    """A submitted claim of the co-researcher's expense (no rate table needed), by the lead.
+
+    Its period is the expense's day alone: the other areas' records (an activity, attendance)
+    make time entries elsewhere in March, which would need a rate table to price."""
     lead = world.people["lead"].headers
+    day = "2026-03-11"
     outlay = await client.post(
-        f"/api/v1/projects/{world.project_id}/expenses", json=expense_body("lead", world), headers=lead
+        f"/api/v1/projects/{world.project_id}/expenses",
+        json={**expense_body("lead", world), "incurred_on": day},
+        headers=lead,
     )
     assert outlay.status_code == 201, outlay.text
     made = await client.post(
         f"/api/v1/projects/{world.project_id}/claims",
-        json=claim_body("lead", world),
+        json={**claim_body("lead", world), "period_start": day, "period_end": day},
         headers={**lead, "Idempotency-Key": str(uuid.uuid4())},
     )
     assert made.status_code == 201, made.text
@@ -176,5 +182,23 @@ MATRIX |= {
         url=lambda w: "/api/v1/payroll-export/mark-exported",
         body=lambda p, w: {"month": "2026-03", "claim_ids": [w.extra["claim_id"]]},
         expected=answers(403, research_leader=422, admin=422),
+    ),
+}
+
+# Budget versus actual: the project's leads and researchers and oversight; a co-researcher member
+# gets 404 like anyone who does not see the project. Payment times: the leads and oversight (a
+# researcher 403); across the portfolio research leaders and admins (nothing per project: 403).
+MATRIX |= {
+    ("GET", "/api/v1/projects/{project_id:uuid}/budget"): Case(
+        url=project_url("/budget?from=2026-03-01&to=2026-03-31"),
+        expected=answers(200, co_researcher=404, **VISIBLE_TO_MEMBERS),
+    ),
+    ("GET", "/api/v1/projects/{project_id:uuid}/payment-times"): Case(
+        url=project_url("/payment-times"),
+        expected=answers(200, researcher=403, co_researcher=404, **VISIBLE_TO_MEMBERS),
+    ),
+    ("GET", "/api/v1/payment-times"): Case(
+        url=lambda w: "/api/v1/payment-times?from=2026-01-01&to=2026-12-31",
+        expected=answers(403, research_leader=200, admin=200),
     ),
 }

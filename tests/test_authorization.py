@@ -12,12 +12,14 @@ from litestar.routes import HTTPRoute
 
 from tests import (
     authz_agreements,
+    authz_certificates,
     authz_coresearchers,
     authz_documents,
     authz_involvement,
     authz_payments,
     authz_privacy,
     authz_recruitment,
+    authz_reports,
     authz_work,
 )
 from tests.authz_common import (
@@ -114,6 +116,8 @@ AREAS = (
     authz_recruitment,
     authz_privacy,
     authz_payments,
+    authz_certificates,
+    authz_reports,
 )
 for area in AREAS:
     MATRIX |= area.MATRIX

@@ -4,10 +4,12 @@ under 20 concurrent identical requests; a rejected claim's lines claimable again
 
 import asyncio
 import uuid
+from datetime import timedelta
 
 import httpx
 
 from coresearch.domain.payments.tables import Claim, IdempotencyKey, TimeEntry
+from coresearch.lib.records import today
 from tests.conftest import Person, World
 from tests.test_agreements import active
 from tests.test_time_entries import attend, entry, expense, meeting, post
@@ -149,11 +151,17 @@ async def test_moves_who_may_make_them_and_four_eyes(client: httpx.AsyncClient, 
     assert approved.status_code == 200, approved.text
     assert approved.json()["expected_payment_on"] is not None
     assert (await move(client, p["lead"], claim_id, "reject", reason="Feil")).status_code == 409
-    body = {"paid_on": "2026-04-20", "reference": "Utbetaling 42"}
+    body = {"paid_on": (today() + timedelta(days=3)).isoformat(), "reference": "Utbetaling 42"}
     assert (await move(client, p["lead"], claim_id, "mark-paid", **body)).status_code == 403
+    early = {**body, "paid_on": (today() - timedelta(days=1)).isoformat()}
+    before_submission = await move(client, p["admin"], claim_id, "mark-paid", **early)
+    assert (
+        before_submission.status_code == 422 and before_submission.json()["errors"][0]["field"] == "paid_on"
+    )
     paid = await move(client, p["admin"], claim_id, "mark-paid", **body)
     assert paid.status_code == 200, paid.text
     assert paid.json()["status"] == "paid" and paid.json()["expected_payment_on"] is None
+    assert paid.json()["days_to_payment"] == 3
 
 
 async def test_the_attesting_research_leader_may_not_approve(client: httpx.AsyncClient, world: World) -> None:

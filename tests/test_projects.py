@@ -159,7 +159,12 @@ async def test_phase_is_planned_by_the_lead(client: httpx.AsyncClient, world: Wo
     lead = world.people["lead"]
     updated = await client.patch(
         f"{url}/analysis",
-        json={"planned_level": "collaborate", "status": "ongoing", "notes": "Analyseverksted i mars"},
+        json={
+            "planned_level": "collaborate",
+            "status": "ongoing",
+            "notes": "Analyseverksted i mars",
+            "budget_ore": 2_500_000,
+        },
         headers=lead.headers,
     )
     unknown = await client.patch(f"{url}/brainstorm", json={"status": "ongoing"}, headers=lead.headers)
@@ -172,6 +177,7 @@ async def test_phase_is_planned_by_the_lead(client: httpx.AsyncClient, world: Wo
         "planned_level": "collaborate",
         "status": "ongoing",
         "notes": "Analyseverksted i mars",
+        "budget_ore": 2_500_000,
         "updated_at": None,
     }
     assert unknown.status_code == 404

@@ -229,3 +229,38 @@ async def test_attendance_without_an_active_agreement_records_no_entry(
     await attend(client, world, meeting_id, "remote")
     # The agreement starts after the meeting's day: still nothing.
     assert await listed(client, world.people["lead"], world, "time-entries") == []
+
+
+async def test_changing_a_meetings_times_or_breaks_updates_the_unclaimed_entries(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    await active(client, world, starts_on="2026-01-01", ends_on="2099-12-31")
+    lead = world.people["lead"]
+    meeting_id = await meeting(client, world)
+    await attend(client, world, meeting_id, "in_person")
+    url = f"{API}/meetings/{meeting_id}"
+
+    shorter = await client.patch(url, json={"break_minutes": 30}, headers=lead.headers)
+    assert shorter.status_code == 200, shorter.text
+    [entry_row] = await listed(client, lead, world, "time-entries")
+    assert (entry_row["minutes"], entry_row["mode"]) == (130 - 30, "in_person")
+
+    moved = await client.patch(
+        url,
+        json={
+            "starts_at": "2026-03-13T08:00:00+00:00",
+            "ends_at": "2026-03-13T09:00:00+00:00",
+            "break_minutes": 0,
+        },
+        headers=lead.headers,
+    )
+    assert moved.status_code == 200, moved.text
+    [entry_row] = await listed(client, lead, world, "time-entries")
+    assert (entry_row["worked_on"], entry_row["minutes"]) == ("2026-03-13", 60)
+
+    # Once claimed, the entry stays as it was claimed.
+    claim = "00000000-0000-4000-8000-000000000001"
+    await TimeEntry.update({TimeEntry.claim_id: claim}).where(TimeEntry.id == entry_row["id"])
+    assert (await client.patch(url, json={"break_minutes": 10}, headers=lead.headers)).status_code == 200
+    [kept] = await listed(client, lead, world, "time-entries")
+    assert kept["minutes"] == 60 and kept["claim_id"] == claim

@@ -27,6 +27,7 @@ from coresearch.domain.accounts.controllers import AuthController, UsersControll
 from coresearch.domain.accounts.tokens import PUBLIC_PATHS, jwt_auth
 from coresearch.domain.agreements import controllers as agreements_controllers
 from coresearch.domain.audit.controllers import AuditController
+from coresearch.domain.certificates import controllers as certificates_controllers
 from coresearch.domain.coresearchers import controllers as coresearchers_controllers
 from coresearch.domain.documents import controllers as documents_controllers
 from coresearch.domain.documents.repair import retry_pending_deletions_forever
@@ -36,6 +37,7 @@ from coresearch.domain.payments import controllers as payments_controllers
 from coresearch.domain.privacy import controllers as privacy_controllers
 from coresearch.domain.projects.controllers import ProjectsController
 from coresearch.domain.recruitment import controllers as recruitment_controllers
+from coresearch.domain.reports import controllers as reports_controllers
 from coresearch.domain.work import controllers as work_controllers
 from coresearch.lib import db
 from coresearch.lib.json_body import ApiRequest
@@ -104,6 +106,8 @@ def api_route_handlers() -> list[Any]:
         *recruitment_controllers.ROUTE_HANDLERS,
         *privacy_controllers.ROUTE_HANDLERS,
         *payments_controllers.ROUTE_HANDLERS,
+        *certificates_controllers.ROUTE_HANDLERS,
+        *reports_controllers.ROUTE_HANDLERS,
     ]
 
 

@@ -21,9 +21,13 @@ from coresearch.domain.accounts.tables import Role
 from coresearch.domain.agreements import lifecycle as agreement_moves
 from coresearch.domain.agreements import schemas as agreements_schemas
 from coresearch.domain.agreements import service as agreements
+from coresearch.domain.coresearchers import schemas as coresearchers_schemas
+from coresearch.domain.coresearchers import training
 from coresearch.domain.involvement import activities, evaluations
 from coresearch.domain.involvement import schemas as involvement
 from coresearch.domain.involvement.tables import ActivityKind
+from coresearch.domain.payments import schemas as payments_schemas
+from coresearch.domain.payments import time_entries
 from coresearch.domain.projects import schemas as projects_schemas
 from coresearch.domain.projects import service as projects
 from coresearch.domain.projects.tables import Level, MemberRole, Phase, PhaseStatus, ProjectStatus
@@ -254,8 +258,10 @@ async def _load() -> DemoResult:
         project_id=project.id,
         data=projects_schemas.ProjectUpdate(status=ProjectStatus.active),
     )
-    await _add_meetings(lead, project.id, people, today)
+    # The agreement first: meeting attendance then records Åse's time, as it would in real use.
     await _add_agreement(lead, project.id, people, today)
+    await _add_meetings(lead, project.id, people, today)
+    await _add_time_and_training(lead, project.id, people, today)
     await _add_tasks(lead, project.id, people, today)
     await _add_activities(lead, project.id, people, today)
     await _add_evaluations(lead, project.id, people, today)
@@ -321,6 +327,44 @@ async def _add_meetings(lead: Principal, project_id: UUID, people: dict[str, Pri
                 user_id=people[key].id,
                 data=work.AttendancePut(attended=mode is not None, mode=mode),
             )
+
+
+async def _add_time_and_training(
+    lead: Principal, project_id: UUID, people: dict[str, Principal], today: date
+) -> None:
+    """Åse's work beside the meetings, and the training the project gave her (her certificate
+    of participation shows both)."""
+    ase = people["ase"]
+    for days_ago, minutes, description in (
+        (200, 120, "Gjennomgang av utkast til intervjuguide, med skriftlige kommentarer"),
+        (60, 90, "Forberedelse til bruker-spør-bruker-intervjuer"),
+        (45, 150, "To bruker-spør-bruker-intervjuer sammen med forsker"),
+    ):
+        await time_entries.create_time_entry(
+            principal=lead,
+            project_id=project_id,
+            data=payments_schemas.TimeEntryCreate(
+                coresearcher_id=ase.id,
+                worked_on=today - timedelta(days=days_ago),
+                minutes=minutes,
+                description=description,
+            ),
+        )
+    for days_ago, minutes, title, provider in (
+        (270, 180, "Innføring i medforskning og forskningsetikk", "Forskningsavdelingen"),
+        (250, 240, "Intervjuteknikk: bruker spør bruker", "Mental Helse"),
+    ):
+        await training.record_training(
+            principal=lead,
+            coresearcher_id=ase.id,
+            data=coresearchers_schemas.TrainingCreate(
+                title=title,
+                completed_on=today - timedelta(days=days_ago),
+                minutes=minutes,
+                provider=provider,
+                project_id=project_id,
+            ),
+        )
 
 
 async def _add_agreement(

@@ -377,3 +377,38 @@ async def active_on(*, project_id: UUID, coresearcher_id: UUID, day: date) -> bo
         & (Agreement.ends_on >= day)
     )
     return bool(await query)
+
+
+async def accepted_agreements(*, project_id: UUID, coresearcher_id: UUID) -> list[s.Agreement]:
+    """The person's agreements in the project that were accepted at least once (active, ended or
+    terminated since), earliest start first, in one query (the certificate of participation
+    reads them; the caller has checked access)."""
+    rows = await (
+        Agreement.select()
+        .where(
+            (Agreement.project == project_id)
+            & (Agreement.coresearcher == coresearcher_id)
+            & Agreement.accepted_version.is_not_null()
+        )
+        .order_by(Agreement.starts_on)
+        .order_by(Agreement.id)
+    )
+    return [to_agreement(row) for row in rows]
+
+
+async def rate_table_on(*, project_id: UUID, coresearcher_id: UUID, day: date) -> UUID | None:
+    """The rate table named by the person's active agreement in the project covering `day`, or
+    None (no such agreement, or one without a rate table); what a claim prices the day by."""
+    row = await (
+        Agreement.select(Agreement.rate_table_id)
+        .where(
+            (Agreement.project == project_id)
+            & (Agreement.coresearcher == coresearcher_id)
+            & (Agreement.status == AgreementStatus.active.value)
+            & (Agreement.starts_on <= day)
+            & (Agreement.ends_on >= day)
+            & Agreement.rate_table_id.is_not_null()
+        )
+        .first()
+    )
+    return None if row is None else UUID(str(row["rate_table_id"]))

@@ -72,6 +72,8 @@ class AuditAction(StrEnum):
     claim_mark_paid = "claim.mark_paid"
     payroll_export = "payroll.export"
     payroll_mark_exported = "payroll.mark_exported"
+    certificate_issue = "certificate.issue"
+    report_text_save = "report_text.save"
 
 
 ACTIONS = frozenset(action.value for action in AuditAction)

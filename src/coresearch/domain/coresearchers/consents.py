@@ -6,6 +6,7 @@ they are generated, so a withdrawal applies at once to everything generated afte
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -103,3 +104,30 @@ async def get_consents(*, principal: Principal, coresearcher_id: UUID) -> s.Cons
             for row in rows
         ]
     return s.Consents(coresearcher_id=coresearcher_id, scopes=scopes, history=history)
+
+
+async def consents_granted(
+    *, user_ids: Collection[UUID], scopes: Collection[ConsentScope], on: datetime
+) -> dict[UUID, set[ConsentScope]]:
+    """`consent_granted` for many people and scopes in one query: the scopes each person's latest
+    decision at or before `on` grants (people with none granted are left out)."""
+    if not user_ids or not scopes:
+        return {}
+    on = on.astimezone(UTC)
+    rows = (
+        await ConsentDecision.select(ConsentDecision.user, ConsentDecision.scope, ConsentDecision.granted)
+        .where(
+            ConsentDecision.user.is_in(list(user_ids))
+            & ConsentDecision.scope.is_in([scope.value for scope in scopes])
+            & (ConsentDecision.decided_at <= on)
+        )
+        .order_by(ConsentDecision.decided_at)
+    )
+    latest: dict[tuple[UUID, str], bool] = {}
+    for row in rows:  # oldest first, so the latest decision per person and scope wins
+        latest[(row["user"], row["scope"])] = bool(row["granted"])
+    granted: dict[UUID, set[ConsentScope]] = {}
+    for (user_id, scope), is_granted in latest.items():
+        if is_granted:
+            granted.setdefault(user_id, set()).add(ConsentScope(scope))
+    return granted

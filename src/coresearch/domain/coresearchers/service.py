@@ -8,7 +8,7 @@ from coresearch.domain.accounts import service as accounts
 from coresearch.domain.accounts.tables import Role
 from coresearch.domain.audit import service as audit
 from coresearch.domain.audit.service import Actor
-from coresearch.domain.coresearchers.consents import consent_granted
+from coresearch.domain.coresearchers.consents import consent_granted, consents_granted
 from coresearch.domain.coresearchers.tables import Profile
 from coresearch.lib.problems import Unprocessable
 from coresearch.lib.records import now, one
@@ -48,4 +48,4 @@ async def ensure_profile(*, user_id: UUID, actor: Actor) -> UUID:
     return profile_id
 
 
-__all__ = ["consent_granted", "ensure_profile"]
+__all__ = ["consent_granted", "consents_granted", "ensure_profile"]

@@ -14,6 +14,8 @@ from coresearch.domain.audit import service as audit
 from coresearch.domain.coresearchers import schemas as s
 from coresearch.domain.coresearchers.access import Relation, standing
 from coresearch.domain.coresearchers.tables import Training
+from coresearch.domain.payments.sources import sync_source
+from coresearch.domain.payments.tables import EntrySource
 from coresearch.domain.projects.tables import MemberRole
 from coresearch.lib.db import transaction
 from coresearch.lib.pagination import Page, Paging, keyset, page_of
@@ -58,6 +60,16 @@ async def record_training(
             entity_id=training.id,
             after={"coresearcher_id": str(coresearcher_id), **{name: row[name] for name in FIELDS}},
         )
+        if data.project_id is not None:
+            # Training is paid work: the project's time entry (inside an active agreement).
+            await sync_source(
+                actor=actor_of(principal),
+                project_id=data.project_id,
+                source=EntrySource.training,
+                record_id=training.id,
+                people={coresearcher_id: (data.completed_on, data.minutes)},
+                description=data.title,
+            )
     return _to_training(row)
 
 
@@ -75,3 +87,19 @@ async def list_training(*, principal: Principal, coresearcher_id: UUID, filters:
     )
     rows = await query.limit(filters.limit + 1)
     return page_of(rows, filters.limit, sort_key="completed_on", convert=_to_training)
+
+
+async def training_for_project(*, coresearcher_id: UUID, project_id: UUID) -> list[s.Training]:
+    """The person's training paid by the project or by no project (general onboarding), earliest
+    first, in one query (the certificate of participation reads it; the caller has checked
+    access). Training another project paid for belongs to that project's certificate."""
+    rows = await (
+        Training.select()
+        .where(
+            (Training.user == coresearcher_id)
+            & ((Training.project == project_id) | Training.project.is_null())
+        )
+        .order_by(Training.completed_on)
+        .order_by(Training.id)
+    )
+    return [_to_training(row) for row in rows]

@@ -7,6 +7,7 @@ object keys as pending deletions in one transaction, then deletes the objects.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid4
@@ -28,8 +29,14 @@ from coresearch.domain.documents.common import (
 )
 from coresearch.domain.documents.consistency import delete_after_commit, discard_objects
 from coresearch.domain.documents.fields import check_references, parse_fields
-from coresearch.domain.documents.tables import Document, DocumentVersion, PendingDeletion
-from coresearch.domain.documents.upload import FormUpload, receive_upload
+from coresearch.domain.documents.tables import (
+    Document,
+    DocumentKind,
+    DocumentVersion,
+    PendingDeletion,
+    Visibility,
+)
+from coresearch.domain.documents.upload import FormUpload, ReceivedFile, receive_upload
 from coresearch.domain.documents.visibility import may_delete, visible_filter
 from coresearch.domain.projects.access import project_access
 from coresearch.lib.db import transaction
@@ -98,6 +105,67 @@ async def create_document(
             )
     except BaseException:
         await discard_objects(store, [received.stored.key])
+        raise
+    return to_document(row, version)
+
+
+async def store_generated(
+    *,
+    principal: Principal,
+    project_id: UUID,
+    title: str,
+    kind: DocumentKind,
+    visibility: Visibility,
+    filename: str,
+    content: bytes,
+    content_type: str,
+    store: DocumentStore,
+) -> s.Document:
+    """Store bytes the service made (a frozen report) as version 1 of a new document, audited as
+    an upload is. The caller has checked who may do this; the project must exist."""
+    document_id, version_id = uuid4(), uuid4()
+
+    async def body() -> AsyncIterator[bytes]:
+        yield content
+
+    stored = await store.put(
+        object_key(project_id, document_id, version_id), body(), content_type=content_type
+    )
+    received = ReceivedFile(fields={}, stored=stored, filename=filename, content_type=content_type)
+    try:
+        async with transaction():
+            moment = now()
+            await Document.insert(
+                Document(
+                    id=document_id,
+                    project=project_id,
+                    title=title,
+                    kind=kind.value,
+                    visibility=visibility.value,
+                    uploaded_by=principal.id,
+                    current_version=1,
+                    created_at=moment,
+                    updated_at=moment,
+                )
+            )
+            version = await insert_version(
+                principal=principal,
+                document_id=document_id,
+                version_id=version_id,
+                number=1,
+                received=received,
+                moment=moment,
+            )
+            row = await one(Document.select().where(Document.id == document_id).first())
+            await audit.record(
+                actor=actor_of(principal),
+                action="document.create",
+                entity="document",
+                entity_id=document_id,
+                after=audited(row, version),
+            )
+    except BaseException:
+        await discard_objects(store, [stored.key])
         raise
     return to_document(row, version)
 

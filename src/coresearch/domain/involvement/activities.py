@@ -15,6 +15,7 @@ from typing import Any
 from uuid import UUID
 
 import msgspec
+from piccolo.query.functions.aggregate import Count
 from piccolo.querystring import QueryString
 
 from coresearch.domain.accounts.schemas import Principal
@@ -40,6 +41,8 @@ from coresearch.domain.involvement.queries import (
     TOOK_PART_SQL,
 )
 from coresearch.domain.involvement.tables import Activity, ActivityParticipant
+from coresearch.domain.payments.sources import sync_source
+from coresearch.domain.payments.tables import EntrySource
 from coresearch.domain.projects.access import (
     LEAD_ONLY,
     STAFF,
@@ -249,7 +252,26 @@ async def create_activity(*, principal: Principal, project_id: UUID, data: s.Act
             entity_id=activity.id,
             after={"project_id": str(project_id), **_audited(row, participants)},
         )
+        await _sync_entries(principal=principal, activity=row, participants=participants)
     return _to_activity(row, participants, with_pending=True)
+
+
+async def _sync_entries(
+    *, principal: Principal, activity: dict[str, Any], participants: Participants
+) -> None:
+    """Keep the time entries of the activity's confirmed participants in step (inside the caller's
+    transaction): its minutes on its day; the payments area creates them only for co-researchers
+    with an active agreement that day."""
+    await sync_source(
+        actor=actor_of(principal),
+        project_id=activity["project"],
+        source=EntrySource.activity,
+        record_id=activity["id"],
+        people={
+            user_id: (activity["occurred_on"], activity["minutes"]) for user_id in participants.confirmed
+        },
+        description=activity["summary"],
+    )
 
 
 async def get_activity(*, principal: Principal, activity_id: UUID) -> s.Activity:
@@ -338,6 +360,7 @@ async def update_activity(*, principal: Principal, activity_id: UUID, data: s.Ac
             fields=ACTIVITY_FIELDS,
             related=(_audited_participants(before_participants), _audited_participants(after_participants)),
         )
+        await _sync_entries(principal=principal, activity=after, participants=after_participants)
     return _to_activity(after, after_participants, with_pending=True)
 
 
@@ -362,6 +385,7 @@ async def confirm_participant(*, principal: Principal, activity_id: UUID, user_i
             before=_audited(row, before),
             after=_audited(row, after),
         )
+        await _sync_entries(principal=principal, activity=row, participants=after)
     return _to_activity(row, after, with_pending=True)
 
 
@@ -379,3 +403,18 @@ async def list_my_impact(*, principal: Principal, filters: s.ImpactFilters) -> P
         conditions.append(_after(cursor, day="me.occurred_on", row_id="me.activity"))
     rows = await Activity.raw(IMPACT_SQL, _all_of(conditions), limit + 1)
     return page_of(rows, limit, sort_key="occurred_on", convert=_to_impact)
+
+
+async def contributions_of(*, project_id: UUID, user_id: UUID) -> list[s.ContributionCount]:
+    """The activities a person took part in (confirmed) in a project, counted per phase and kind,
+    in one query whatever their number (the certificate of participation reads it; the caller
+    has checked access)."""
+    p = ActivityParticipant
+    rows = await (
+        p.select(
+            p.activity.phase.as_alias("phase"), p.activity.kind.as_alias("kind"), Count(alias="activities")
+        )
+        .where((p.user == user_id) & (p.project == project_id) & (p.confirmed == True))  # noqa: E712
+        .group_by(p.activity.phase, p.activity.kind)
+    )
+    return [msgspec.convert(row, s.ContributionCount) for row in rows]

@@ -189,3 +189,11 @@ class EvaluationSummary(msgspec.Struct):
     minimum_count: int
     questions: QuestionSummaries
     comments: list[str]
+
+
+class ContributionCount(msgspec.Struct, frozen=True):
+    """How many activities of one kind, in one phase, a person took part in (confirmed)."""
+
+    phase: Phase
+    kind: ActivityKind
+    activities: int

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from coresearch.domain.agreements import service as agreements
 from coresearch.domain.audit import service as audit
-from coresearch.domain.payments.common import TIME_ENTRY_AUDITED, audited_time_entry, insert_time_entry
+from coresearch.domain.payments.common import TIME_ENTRY_AUDITED, delete_entry, insert_time_entry
 from coresearch.domain.payments.tables import EntrySource, TimeEntry
 from coresearch.lib.records import locked, now
 
@@ -26,10 +26,10 @@ async def sync_attendance(
 ) -> None:
     """Keep a person's attendance entry for a meeting in step with their attendance.
 
-    Called by the work area inside its attendance transaction. Attended (`mode` given) with an
-    active agreement covering the day: the unclaimed entry is created or updated; absent
-    (`mode` None): the unclaimed entry is deleted. A claimed entry is never touched, and without
-    an active agreement nothing is recorded.
+    Called by the work area inside its attendance transaction, and when a meeting's times or
+    breaks change. Attended (`mode` given) with an active agreement covering the day: the
+    unclaimed entry is created or updated; absent (`mode` None), or a day no active agreement
+    covers (a meeting moved): the unclaimed entry is deleted. A claimed entry is never touched.
     """
     where = (
         (TimeEntry.meeting == meeting_id)
@@ -39,18 +39,11 @@ async def sync_attendance(
     before = await locked(TimeEntry.select().where(where)).first()
     if before is not None and before["claim_id"] is not None:
         return
-    if mode is None:
+    if mode is None or not await agreements.active_on(
+        project_id=project_id, coresearcher_id=coresearcher_id, day=worked_on
+    ):
         if before is not None:
-            await TimeEntry.delete().where(TimeEntry.id == before["id"])
-            await audit.record(
-                actor=actor,
-                action="time_entry.delete",
-                entity="time_entry",
-                entity_id=before["id"],
-                before=audited_time_entry(before),
-            )
-        return
-    if not await agreements.active_on(project_id=project_id, coresearcher_id=coresearcher_id, day=worked_on):
+            await delete_entry(before, actor)
         return
     if before is None:
         moment = now()

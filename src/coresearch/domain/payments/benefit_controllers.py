@@ -13,6 +13,7 @@ from litestar.params import FromPath, QueryParameter
 
 from coresearch.domain.accounts.schemas import AuthedRequest
 from coresearch.domain.payments import benefits
+from coresearch.domain.payments.schemas import BenefitWarning
 from coresearch.lib.crypto import keyring_for
 from coresearch.lib.openapi import problem_responses
 from coresearch.lib.records import today
@@ -52,7 +53,7 @@ class BenefitPeriodsController(Controller):
     @get("/me/benefit-warning", operation_id="my_benefit_warning_get")
     async def my_benefit_warning(
         self, request: AuthedRequest, settings: NamedDependency[Settings]
-    ) -> benefits.BenefitWarning | None:
+    ) -> BenefitWarning | None:
         """null, or the caller's current period when they are on AAP and its paid minutes are
         over the warning share."""
         return await benefits.my_benefit_warning(

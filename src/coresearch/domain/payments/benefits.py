@@ -11,6 +11,7 @@ of submitted or attested claims plus unclaimed entries priced by the rate rules 
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, timedelta
 from uuid import UUID
 
@@ -18,14 +19,16 @@ import msgspec
 
 from coresearch.domain.accounts.schemas import Principal
 from coresearch.domain.coresearchers import profiles
-from coresearch.domain.coresearchers.access import Relation, standing
+from coresearch.domain.coresearchers.access import FULL_VIEW, Relation, standing
 from coresearch.domain.coresearchers.tables import BenefitStatus
 from coresearch.domain.payments import rules
 from coresearch.domain.payments.claims import rate_on
+from coresearch.domain.payments.schemas import BenefitCrossing, BenefitWarning
 from coresearch.domain.payments.tables import ClaimLine, ClaimStatus, TimeEntry
 from coresearch.domain.work.tables import AttendanceMode
-from coresearch.lib.crypto import Keyring
+from coresearch.lib.crypto import Keyring, keyring_for
 from coresearch.lib.problems import BadRequest, NotFound, Unprocessable
+from coresearch.settings import Settings
 
 PERIOD_DAYS = 14
 EPOCH = date(2024, 1, 1)  # a Monday
@@ -59,12 +62,17 @@ class BenefitPeriods(msgspec.Struct):
     items: list[BenefitPeriod]
 
 
-class BenefitWarning(msgspec.Struct):
-    """The caller's current period is over the AAP warning share."""
+@dataclass(frozen=True)
+class WarningTerms:
+    """What a warning needs: the keys that open the benefit status, and the warning share."""
 
-    period_starts_on: date
-    paid_minutes: int
-    limit_minutes: int
+    keyring: Keyring
+    share: float
+
+    @classmethod
+    def of(cls, settings: Settings) -> WarningTerms:
+        """The terms the settings give (`COSEARCH_DATA_KEYS`, `COSEARCH_AAP_WARNING_SHARE`)."""
+        return cls(keyring=keyring_for(settings.data_keys), share=settings.aap_warning_share)
 
 
 def grid_anchor(anchor: date | None) -> date:
@@ -199,4 +207,42 @@ async def my_benefit_warning(
         period_starts_on=current.starts_on,
         paid_minutes=current.paid_minutes,
         limit_minutes=limit_minutes(share),
+    )
+
+
+async def crossing(
+    *, principal: Principal, coresearcher_id: UUID, day: date, extra_minutes: int, terms: WarningTerms
+) -> BenefitCrossing | None:
+    """The warning for staff giving a person work on `day` (`extra_minutes` not yet recorded as
+    a time entry): null unless the caller may read the person's benefit status (the person, the
+    leads of their projects), the person is on AAP, and the period holding `day` pays and is to
+    pay more than the warning share with the work counted. Never refuses anything."""
+    try:
+        place = await standing(principal=principal, coresearcher_id=coresearcher_id)
+    except NotFound:
+        return None
+    if place.relation not in FULL_VIEW:
+        return None
+    status, anchor = await profiles.benefit_facts(coresearcher_id=coresearcher_id, keyring=terms.keyring)
+    if status != BenefitStatus.aap.value:
+        return None
+    [period] = await _periods(
+        coresearcher_id=coresearcher_id,
+        first=day,
+        last=day,
+        aap=True,
+        anchor=grid_anchor(anchor),
+        share=terms.share,
+    )
+    coming = period.pending_minutes + extra_minutes
+    limit = limit_minutes(terms.share)
+    if period.paid_minutes + coming <= limit:
+        return None
+    return BenefitCrossing(
+        coresearcher_id=coresearcher_id,
+        period_starts_on=period.starts_on,
+        period_ends_on=period.ends_on,
+        paid_minutes=period.paid_minutes,
+        pending_minutes=coming,
+        limit_minutes=limit,
     )

@@ -14,9 +14,10 @@ from coresearch.domain.accounts.tables import Role
 from coresearch.domain.audit import service as audit
 from coresearch.domain.payments import claims
 from coresearch.domain.payments import schemas as s
+from coresearch.domain.payments.payment_times import days_to_payment
 from coresearch.domain.payments.tables import Claim, ClaimStatus, Expense, TimeEntry
 from coresearch.lib.db import transaction
-from coresearch.lib.problems import Conflict, Forbidden, NotFound
+from coresearch.lib.problems import Conflict, Forbidden, NotFound, Unprocessable
 from coresearch.lib.records import locked, now, one
 
 FROM: dict[str, tuple[ClaimStatus, ...]] = {
@@ -50,6 +51,12 @@ async def _move(*, principal: Principal, claim_id: UUID, move: str, values: dict
         raise Forbidden("Four eyes: the person who attested a claim may not approve it")
     if row["status"] not in {state.value for state in FROM[move]}:
         raise Conflict(f"A {row['status']} claim cannot be moved by {move.replace('_', ' ')}")
+    if move == "mark_paid" and (days_to_payment(row["created_at"], values[Claim.paid_on]) or 0) < 0:
+        # A payment before the submission would make the payment times (and their medians) lie.
+        raise Unprocessable(
+            "A claim cannot be paid before it was submitted",
+            errors=[{"field": "paid_on", "message": "must not be before the claim's submission date (UTC)"}],
+        )
     await Claim.update(values).where(Claim.id == claim_id)
     if move == "reject":
         await TimeEntry.update({TimeEntry.claim_id: None}).where(TimeEntry.claim_id == claim_id)

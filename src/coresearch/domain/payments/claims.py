@@ -15,10 +15,11 @@ import msgspec
 
 from coresearch.domain.accounts.schemas import Principal
 from coresearch.domain.accounts.service import actor_of
-from coresearch.domain.agreements.tables import Agreement, AgreementStatus
+from coresearch.domain.agreements import service as agreements
 from coresearch.domain.audit import service as audit
 from coresearch.domain.payments import rules, service
 from coresearch.domain.payments import schemas as s
+from coresearch.domain.payments.payment_times import days_to_payment
 from coresearch.domain.payments.tables import (
     Claim,
     ClaimLine,
@@ -63,21 +64,10 @@ def request_hash(project_id: UUID, data: s.ClaimCreate) -> str:
 
 async def rate_on(*, project_id: UUID, coresearcher_id: UUID, day: date) -> s.RateTable:
     """The rate version in force on `day` of the table of the agreement covering it."""
-    row = await (
-        Agreement.select(Agreement.rate_table_id)
-        .where(
-            (Agreement.project == project_id)
-            & (Agreement.coresearcher == coresearcher_id)
-            & (Agreement.status == AgreementStatus.active.value)
-            & (Agreement.starts_on <= day)
-            & (Agreement.ends_on >= day)
-            & Agreement.rate_table_id.is_not_null()
-        )
-        .first()
-    )
-    if row is None:
+    table_id = await agreements.rate_table_on(project_id=project_id, coresearcher_id=coresearcher_id, day=day)
+    if table_id is None:
         raise Unprocessable(f"No agreement with a rate table covers {day.isoformat()}")
-    return await service.rate_for(name_or_id=row["rate_table_id"], on=day)
+    return await service.rate_for(name_or_id=table_id, on=day)
 
 
 async def load(claim_id: UUID) -> s.Claim:
@@ -100,6 +90,7 @@ def to_claim(row: dict[str, Any], lines: list[dict[str, Any]]) -> s.Claim:
             "project_id": row["project"],
             "coresearcher_id": row["coresearcher"],
             "expected_payment_on": expected,
+            "days_to_payment": days_to_payment(row["created_at"], row["paid_on"]),
             "lines": sorted(lines, key=lambda line: (line["day"], line["kind"], str(line["id"]))),
         },
         s.Claim,
@@ -155,6 +146,24 @@ async def create_claim(
         return await load(claim_id), True
 
 
+async def phases_of(entry_ids: list[UUID]) -> dict[UUID, str]:
+    """The phase of each time entry's meeting, else task, else activity (entries naming none
+    are left out): what a claim line's `phase` records for budget versus actual.
+
+    Read through the entries' own foreign keys (one query; docs/decisions.md).
+    """
+    if not entry_ids:
+        return {}
+    rows = await TimeEntry.select(
+        TimeEntry.id,
+        TimeEntry.meeting.phase.as_alias("meeting_phase"),
+        TimeEntry.task.phase.as_alias("task_phase"),
+        TimeEntry.activity.phase.as_alias("activity_phase"),
+    ).where(TimeEntry.id.is_in(entry_ids))
+    found = {row["id"]: row["meeting_phase"] or row["task_phase"] or row["activity_phase"] for row in rows}
+    return {entry: phase for entry, phase in found.items() if phase}
+
+
 async def _gather(*, principal: Principal, project_id: UUID, data: s.ClaimCreate) -> UUID:
     """Insert the claim and its lines, mark the entries claimed, audit; inside the transaction."""
     person = data.coresearcher_id
@@ -179,6 +188,7 @@ async def _gather(*, principal: Principal, project_id: UUID, data: s.ClaimCreate
     if not entries and not outlays:
         raise Unprocessable("Nothing to claim: no unclaimed time entries or expenses in the period")
     claim_id = uuid4()
+    phases = await phases_of([entry["id"] for entry in entries])
     lines: list[ClaimLine] = []
     for entry in entries:
         rate = await rate_on(project_id=project_id, coresearcher_id=person, day=entry["worked_on"])
@@ -195,6 +205,7 @@ async def _gather(*, principal: Principal, project_id: UUID, data: s.ClaimCreate
                 paid_minutes=paid.minutes,
                 rule=rule_text(rate, entry["mode"]),
                 amount_ore=paid.amount_ore,
+                phase=phases.get(entry["id"]),
             )
         )
     for outlay in outlays:

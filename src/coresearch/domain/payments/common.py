@@ -30,6 +30,7 @@ TIME_ENTRY_AUDITED = (
     "activity",
     "task",
     "meeting",
+    "training",
     "description",
 )
 
@@ -84,3 +85,15 @@ async def insert_time_entry(entry: TimeEntry, actor: audit.Actor) -> dict[str, A
         after={"project_id": str(row["project"]), **audited_time_entry(row)},
     )
     return row
+
+
+async def delete_entry(row: dict[str, Any], actor: audit.Actor) -> None:
+    """Delete an unclaimed entry with its audit row (inside the caller's transaction)."""
+    await TimeEntry.delete().where(TimeEntry.id == row["id"])
+    await audit.record(
+        actor=actor,
+        action="time_entry.delete",
+        entity="time_entry",
+        entity_id=row["id"],
+        before=audited_time_entry(row),
+    )

@@ -13,6 +13,7 @@ from coresearch.domain.accounts.schemas import AuthedRequest
 from coresearch.domain.payments import expenses, service, time_entries
 from coresearch.domain.payments import schemas as s
 from coresearch.domain.payments.benefit_controllers import BenefitPeriodsController
+from coresearch.domain.payments.budget_controllers import BudgetController
 from coresearch.domain.payments.claim_controllers import ClaimsController
 from coresearch.domain.payments.payroll_controllers import PayrollController
 from coresearch.lib.openapi import problem_responses
@@ -105,4 +106,5 @@ ROUTE_HANDLERS: list[type[Controller]] = [
     ClaimsController,
     PayrollController,
     BenefitPeriodsController,
+    BudgetController,
 ]

@@ -10,6 +10,7 @@ import msgspec
 from litestar.params import FromQuery
 
 from coresearch.domain.payments.tables import EntrySource, ExpenseKind
+from coresearch.domain.projects.tables import Phase
 from coresearch.domain.work.tables import AttendanceMode
 from coresearch.lib.pagination import Paging
 from coresearch.lib.text import MultiLine, SingleLine, TextFilter
@@ -58,7 +59,9 @@ class RateTableFilters(Paging, frozen=True, kw_only=True):
 
 
 class TimeEntry(msgspec.Struct):
-    """Minutes a co-researcher worked on one day; `claim_id` set means a claim holds (locks) it."""
+    """Minutes a co-researcher worked on one day; `claim_id` set means a claim holds (locks) it.
+    `source`: manual (by hand), or kept in step with a meeting's attendance, a done task, an
+    activity's confirmed participants or a training record (`*_id` names which)."""
 
     id: UUID
     project_id: UUID
@@ -70,6 +73,7 @@ class TimeEntry(msgspec.Struct):
     activity_id: UUID | None
     task_id: UUID | None
     meeting_id: UUID | None
+    training_id: UUID | None
     description: str
     claim_id: UUID | None
     created_at: datetime
@@ -152,7 +156,8 @@ class ClaimMarkPaid(msgspec.Struct, forbid_unknown_fields=True):
 
 class ClaimLine(msgspec.Struct):
     """One line of a claim: a time entry (`minutes` worked, `paid_minutes` after the rules) or an
-    expense, with its amount in øre and the rule that gave it."""
+    expense, with its amount in øre and the rule that gave it; `phase` is the phase of the entry's
+    meeting, task or activity (null for expenses and entries naming none)."""
 
     id: UUID
     kind: str
@@ -163,10 +168,12 @@ class ClaimLine(msgspec.Struct):
     paid_minutes: int | None
     rule: str
     amount_ore: int
+    phase: Phase | None
 
 
 class Claim(msgspec.Struct):
-    """A claim with its lines; `expected_payment_on` is `approved_at` + 14 days until paid."""
+    """A claim with its lines; `expected_payment_on` is `approved_at` + 14 days until paid;
+    `days_to_payment` (once paid) the days from submission (UTC date of `created_at`) to `paid_on`."""
 
     id: UUID
     project_id: UUID
@@ -185,8 +192,29 @@ class Claim(msgspec.Struct):
     paid_on: date | None
     paid_reference: str
     expected_payment_on: date | None
+    days_to_payment: int | None
     lines: list[ClaimLine]
 
 
 class PaymentFilters(Paging, frozen=True, kw_only=True):
     """The caller's own claims, newest first."""
+
+
+class BenefitWarning(msgspec.Struct):
+    """The caller's current period is over the AAP warning share."""
+
+    period_starts_on: date
+    paid_minutes: int
+    limit_minutes: int
+
+
+class BenefitCrossing(msgspec.Struct):
+    """A warning, not a refusal: for this person on AAP the paid and coming minutes of the period
+    holding the work (with this work counted) are over the warning share; the action was done."""
+
+    coresearcher_id: UUID
+    period_starts_on: date
+    period_ends_on: date
+    paid_minutes: int
+    pending_minutes: int
+    limit_minutes: int

@@ -8,9 +8,10 @@ from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
 from coresearch.domain.accounts.tables import User
+from coresearch.domain.coresearchers.tables import Training
 from coresearch.domain.documents.tables import Document
 from coresearch.domain.involvement.tables import Activity
-from coresearch.domain.projects.tables import Project
+from coresearch.domain.projects.tables import Phase, Project
 from coresearch.domain.work.tables import AttendanceMode, Meeting, Task
 
 
@@ -19,6 +20,8 @@ class EntrySource(str, Enum):
 
     manual = "manual"
     attendance = "attendance"
+    task = "task"
+    activity = "activity"
     training = "training"
 
 
@@ -51,7 +54,9 @@ class TimeEntry(Table, tablename="time_entries"):
     """Minutes a co-researcher worked in a project on one day, as worked (the rate rules apply
     when a claim computes the amount). `claim_id` is set once a claim holds the entry, which locks
     it; an attendance entry (`source` attendance) is kept in step with the meeting's attendance
-    while unclaimed (one per meeting and person, by migration 0020_time_and_expenses_integrity).
+    while unclaimed (one per meeting and person, by migration 0020_time_and_expenses_integrity),
+    and so are the entries of a done task, a confirmed activity participant and a training record
+    (`source` task, activity, training: one per record and person, by 0024_..._integrity).
     """
 
     id = UUID(primary_key=True)
@@ -64,6 +69,7 @@ class TimeEntry(Table, tablename="time_entries"):
     activity = ForeignKey(Activity, on_delete=OnDelete.set_null, null=True, default=None)
     task = ForeignKey(Task, on_delete=OnDelete.set_null, null=True, default=None)
     meeting = ForeignKey(Meeting, on_delete=OnDelete.set_null, null=True, default=None)
+    training = ForeignKey(Training, on_delete=OnDelete.set_null, null=True, default=None)
     description = Text(default="")
     claim_id = UUID(null=True, default=None)
     recorded_by = UUID(null=True, default=None)
@@ -128,7 +134,9 @@ class Claim(Table, tablename="claims"):
 
 
 class ClaimLine(Table, tablename="claim_lines"):
-    """One time entry or expense in a claim, with the amount and the rule that gave it."""
+    """One time entry or expense in a claim, with the amount and the rule that gave it; `phase`
+    is the phase of the entry's meeting, task or activity when the claim was made (null for
+    expenses and entries naming none), what budget versus actual counts per phase."""
 
     id = UUID(primary_key=True)
     claim = ForeignKey(Claim, on_delete=OnDelete.cascade, null=False)
@@ -140,6 +148,7 @@ class ClaimLine(Table, tablename="claim_lines"):
     paid_minutes = Integer(null=True, default=None)
     rule = Text(default="")
     amount_ore = Integer()
+    phase = Varchar(length=20, choices=Phase, null=True, default=None)
 
 
 class IdempotencyKey(Table, tablename="idempotency_keys"):

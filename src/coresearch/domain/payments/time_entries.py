@@ -15,6 +15,7 @@ from typing import Any
 from uuid import UUID
 
 import msgspec
+from piccolo.query.functions.aggregate import Sum
 
 from coresearch.domain.accounts.schemas import Principal
 from coresearch.domain.accounts.service import actor_of
@@ -49,6 +50,7 @@ def to_time_entry(row: dict[str, Any]) -> s.TimeEntry:
             "activity_id": row["activity"],
             "task_id": row["task"],
             "meeting_id": row["meeting"],
+            "training_id": row["training"],
         },
         s.TimeEntry,
     )
@@ -108,3 +110,16 @@ async def list_time_entries(
     )
     rows = await query.limit(filters.limit + 1)
     return page_of(rows, filters.limit, sort_key="worked_on", convert=to_time_entry)
+
+
+async def minutes_worked(*, project_id: UUID, coresearcher_id: UUID) -> int:
+    """The person's recorded minutes in the project: every time entry (by hand, from meeting
+    attendance, paid training) as worked, before the rate rules round anything; an entry removed
+    (attendance withdrawn) no longer exists and counts nothing. One query (the certificate of
+    participation reads it; the caller has checked access)."""
+    row = await (
+        TimeEntry.select(Sum(TimeEntry.minutes, alias="minutes"))
+        .where((TimeEntry.project == project_id) & (TimeEntry.coresearcher == coresearcher_id))
+        .first()
+    )
+    return int(row["minutes"] or 0) if row is not None else 0

@@ -5,15 +5,19 @@ profile and consents deleted, recruitment records and accepted agreement texts p
 every membership ended as a withdrawal ends it, the person's name, e-mail and phone masked in the
 audit log, and the documents that are theirs alone deleted (their objects through the deletion
 outbox, after the commit). What stays (training, past attendance, activities, evaluation
-participation) names only the pseudonymised user id. Payment records do not exist yet; when they
-land they are kept, pseudonymised, as bookkeeping law requires (docs/security.md).
+participation) names only the pseudonymised user id. Payment records (time entries, expenses,
+claims and their lines) are kept, as bookkeeping law requires (docs/security.md): they name the
+pseudonymised id, and the person's name, e-mail and phone are masked in their free text.
 """
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 from uuid import UUID
+
+from piccolo.table import Table
 
 from coresearch.domain.accounts.schemas import Principal
 from coresearch.domain.accounts.service import actor_of
@@ -22,12 +26,13 @@ from coresearch.domain.accounts.throttle import account_key
 from coresearch.domain.agreements import lifecycle as agreements
 from coresearch.domain.agreements.tables import Agreement, AgreementVersion
 from coresearch.domain.audit import service as audit
-from coresearch.domain.audit.service import Actor
+from coresearch.domain.audit.service import MASK, Actor
 from coresearch.domain.coresearchers.tables import ConsentDecision, Profile
 from coresearch.domain.documents.consistency import delete_after_commit
 from coresearch.domain.documents.tables import Document, DocumentVersion, PendingDeletion, Visibility
+from coresearch.domain.payments.tables import Claim, Expense, TimeEntry
 from coresearch.domain.privacy import schemas as s
-from coresearch.domain.privacy.masking import mask_in_audit_log
+from coresearch.domain.privacy.masking import MIN_CHARS, mask_in_audit_log
 from coresearch.domain.projects import service as projects
 from coresearch.domain.projects.tables import MemberRole, Membership
 from coresearch.domain.recruitment.tables import Candidate, CandidateMove
@@ -111,6 +116,33 @@ async def _replace_accepted_texts(user_id: UUID) -> int:
     return len(versions)
 
 
+async def _mask_payment_texts(user_id: UUID, held: list[str]) -> int:
+    """Mask the person's values in the free text of their payment records (kept for bookkeeping);
+    return the rows changed."""
+    values = sorted({v.strip() for v in held if len(v.strip()) >= MIN_CHARS}, key=len, reverse=True)
+    if not values:
+        return 0
+    pattern = re.compile("|".join(re.escape(value) for value in values), re.IGNORECASE)
+    changed = 0
+    texts: list[tuple[type[Table], Any, tuple[Any, ...]]] = [
+        (TimeEntry, TimeEntry.coresearcher, (TimeEntry.description,)),
+        (Expense, Expense.coresearcher, (Expense.description,)),
+        (Claim, Claim.coresearcher, (Claim.reject_reason, Claim.paid_reference)),
+    ]
+    for table, owner, columns in texts:
+        rows = await table.select(table._meta.primary_key, *columns).where(owner == user_id)
+        for row in rows:
+            masked = {
+                column: pattern.sub(MASK, row[column._meta.name])
+                for column in columns
+                if pattern.search(row[column._meta.name])
+            }
+            if masked:
+                await table.update(masked).where(table._meta.primary_key == row["id"])
+                changed += 1
+    return changed
+
+
 async def _delete_own_documents(user_id: UUID, actor: Actor) -> tuple[int, list[str]]:
     """Delete the documents that are the person's alone (about them for them, or their private
     uploads), queueing their objects in the deletion outbox; return the count and object keys."""
@@ -189,6 +221,7 @@ async def erase(
                 User.updated_at: moment,
             }
         ).where(User.id == coresearcher_id)
+        removed["payment_texts_masked"] = await _mask_payment_texts(coresearcher_id, held)
         removed["audit_entries_masked"] = await mask_in_audit_log([*held, *candidate_values])
         await audit.record(
             actor=actor,

@@ -19,7 +19,7 @@ from coresearch.domain.coresearchers import profiles
 from coresearch.domain.coresearchers.tables import ConsentDecision, Training
 from coresearch.domain.documents.tables import Document
 from coresearch.domain.involvement.tables import ActivityParticipant, EvaluationParticipation
-from coresearch.domain.payments.tables import Claim, Expense, TimeEntry
+from coresearch.domain.payments.tables import Claim, ClaimLine, Expense, TimeEntry
 from coresearch.domain.privacy import schemas as s
 from coresearch.domain.projects.tables import Membership
 from coresearch.domain.recruitment.tables import Candidate
@@ -74,6 +74,7 @@ EXCLUDED = {
     "claims.approved_by": STAFF_ACT,
     "claims.rejected_by": STAFF_ACT,
     "claims.paid_by": STAFF_ACT,
+    "report_texts.saved_by": STAFF_ACT,
 }
 
 
@@ -274,10 +275,18 @@ async def _sections(user_id: Any, email: str) -> dict[str, list[Any]]:
             Claim.created_at,
             Claim.approved_at,
             Claim.paid_on,
+            Claim.reject_reason,
         )
         .where(Claim.coresearcher == user_id)
         .order_by(Claim.created_at)
     )
+    lines: dict[Any, list[dict[str, Any]]] = {claim["id"]: [] for claim in claims}
+    if lines:
+        for line in (
+            await ClaimLine.select().where(ClaimLine.claim.is_in(list(lines))).order_by(ClaimLine.day)
+        ):
+            lines[line["claim"]].append(line)
+    claims = [{**claim, "lines": lines[claim["id"]]} for claim in claims]
     entries = (
         await AuditEntry.select(AuditEntry.action, AuditEntry.entity, AuditEntry.occurred_at)
         .where(AuditEntry.actor_id == user_id)

@@ -74,8 +74,21 @@ class ExportExpense(msgspec.Struct):
     created_at: datetime
 
 
+class ExportClaimLine(msgspec.Struct):
+    """One line of a claim: the entry or expense it pays, the amount and the rule applied."""
+
+    kind: str
+    day: date
+    time_entry_id: UUID | None
+    expense_id: UUID | None
+    minutes: int | None
+    paid_minutes: int | None
+    rule: str
+    amount_ore: int
+
+
 class ExportClaim(msgspec.Struct):
-    """A claim paying the person: status, total and dates (its lines are the entries above)."""
+    """A claim paying the person: status, total, dates and its priced lines."""
 
     id: UUID
     project_id: UUID
@@ -86,6 +99,8 @@ class ExportClaim(msgspec.Struct):
     created_at: datetime
     approved_at: datetime | None
     paid_on: date | None
+    reject_reason: str
+    lines: list[ExportClaimLine]
 
 
 class ExportAcceptedVersion(msgspec.Struct):

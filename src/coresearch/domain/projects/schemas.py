@@ -88,15 +88,18 @@ class ProjectPhase(msgspec.Struct):
     planned_level: Level | None
     status: PhaseStatus
     notes: str
+    budget_ore: int | None
     updated_at: datetime
 
 
 class ProjectPhaseUpdate(msgspec.Struct, forbid_unknown_fields=True):
-    """Plan or record a phase; omitted fields stay as they are."""
+    """Plan or record a phase; omitted fields stay as they are. `budget_ore` is the phase's
+    planned share of the involvement budget (null: none planned)."""
 
     planned_level: Level | None | msgspec.UnsetType = msgspec.UNSET
     status: PhaseStatus | msgspec.UnsetType = msgspec.UNSET
     notes: LongText | msgspec.UnsetType = msgspec.UNSET
+    budget_ore: Ore | None | msgspec.UnsetType = msgspec.UNSET
 
 
 class ProjectFilters(Paging, frozen=True, kw_only=True):

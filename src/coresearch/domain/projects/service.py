@@ -301,7 +301,28 @@ async def update_phase(
             action="phase.update",
             entity="project",
             entity_id=project_id,
-            fields=("planned_level", "status", "notes"),
+            fields=("planned_level", "status", "notes", "budget_ore"),
             about={"phase": phase},
         )
     return msgspec.convert(after, s.ProjectPhase)
+
+
+async def leads_and_member(*, project_id: UUID, user_id: UUID) -> list[s.Member]:
+    """The project's leads and `user_id`'s own membership, if any, longest-standing first, in one
+    query: who may sign for the project, and since when the person has been a member (the
+    certificate of participation reads it; the caller has checked access)."""
+    rows = await (
+        Membership.select(
+            Membership.user.as_alias("user_id"),
+            Membership.user.full_name.as_alias("full_name"),
+            Membership.role,
+            Membership.created_at.as_alias("joined_at"),
+        )
+        .where(
+            (Membership.project == project_id)
+            & ((Membership.role == MemberRole.lead.value) | (Membership.user == user_id))
+        )
+        .order_by(Membership.created_at)
+        .order_by(Membership.id)
+    )
+    return [msgspec.convert(row, s.Member) for row in rows]

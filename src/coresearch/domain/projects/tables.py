@@ -90,7 +90,8 @@ class Membership(Table, tablename="project_members"):
 
 
 class ProjectPhase(Table, tablename="project_phases"):
-    """One of the six phases of a project, with its planned level of involvement."""
+    """One of the six phases of a project, with its planned level of involvement and its share
+    of the involvement budget (`budget_ore`; the project's `involvement_budget_ore` is the total)."""
 
     id = UUID(primary_key=True)
     project = ForeignKey(Project, on_delete=OnDelete.cascade, null=False, index=True)
@@ -99,4 +100,5 @@ class ProjectPhase(Table, tablename="project_phases"):
     planned_level = Varchar(length=20, choices=Level, null=True, default=None)
     status = Varchar(length=20, choices=PhaseStatus, default=PhaseStatus.not_started.value)
     notes = Text(default="")
+    budget_ore = BigInt(null=True, default=None)
     updated_at = Timestamptz(default=TimestamptzNow())

@@ -9,9 +9,11 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
 from coresearch.domain.accounts.schemas import AuthedRequest
+from coresearch.domain.payments.benefits import WarningTerms
 from coresearch.domain.work import meetings, tasks
 from coresearch.domain.work import schemas as s
 from coresearch.lib.pagination import Page, provide_filters
+from coresearch.settings import Settings
 
 
 class TasksController(Controller):
@@ -22,10 +24,17 @@ class TasksController(Controller):
 
     @post("/projects/{project_id:uuid}/tasks", operation_id="tasks_create")
     async def create_task(
-        self, project_id: FromPath[UUID], data: JSONBody[s.TaskCreate], request: AuthedRequest
-    ) -> s.Task:
-        """Create a task (project staff); assignees must be members of the project."""
-        return await tasks.create_task(principal=request.user, project_id=project_id, data=data)
+        self,
+        project_id: FromPath[UUID],
+        data: JSONBody[s.TaskCreate],
+        request: AuthedRequest,
+        settings: NamedDependency[Settings],
+    ) -> s.TaskSaved:
+        """Create a task (project staff); assignees must be members of the project.
+        `benefit_warnings`: assignees on AAP the task's estimate would take over the warning share."""
+        return await tasks.create_task(
+            principal=request.user, project_id=project_id, data=data, terms=WarningTerms.of(settings)
+        )
 
     @get(
         "/projects/{project_id:uuid}/tasks",
@@ -48,17 +57,29 @@ class TasksController(Controller):
 
     @patch("/tasks/{task_id:uuid}", operation_id="tasks_update")
     async def update_task(
-        self, task_id: FromPath[UUID], data: JSONBody[s.TaskUpdate], request: AuthedRequest
-    ) -> s.Task:
-        """Change a task (project staff); an assigned co-researcher may change only `status`."""
-        return await tasks.update_task(principal=request.user, task_id=task_id, data=data)
+        self,
+        task_id: FromPath[UUID],
+        data: JSONBody[s.TaskUpdate],
+        request: AuthedRequest,
+        settings: NamedDependency[Settings],
+    ) -> s.TaskSaved:
+        """Change a task (project staff); an assigned co-researcher may change only `status`.
+        `benefit_warnings` as when creating, for people newly assigned (all, when the estimate or
+        due date changes)."""
+        return await tasks.update_task(
+            principal=request.user, task_id=task_id, data=data, terms=WarningTerms.of(settings)
+        )
 
     @get("/me/tasks", operation_id="my_tasks_list", dependencies=provide_filters(s.MyTaskFilters))
     async def list_my_tasks(
-        self, request: AuthedRequest, filters: NamedDependency[s.MyTaskFilters]
-    ) -> Page[s.Task]:
-        """The caller's tasks in the projects they are a member of, by due date, undated last."""
-        return await tasks.list_my_tasks(principal=request.user, filters=filters)
+        self,
+        request: AuthedRequest,
+        filters: NamedDependency[s.MyTaskFilters],
+        settings: NamedDependency[Settings],
+    ) -> s.MyTasks:
+        """The caller's tasks in the projects they are a member of, by due date, undated last;
+        `benefit_warning` as `GET /me/benefit-warning` (null unless on AAP and over the share)."""
+        return await tasks.my_tasks(principal=request.user, filters=filters, terms=WarningTerms.of(settings))
 
 
 class MeetingsController(Controller):
@@ -109,10 +130,17 @@ class MeetingsController(Controller):
         user_id: FromPath[UUID],
         data: JSONBody[s.AttendancePut],
         request: AuthedRequest,
+        settings: NamedDependency[Settings],
     ) -> s.Attendance:
-        """Record whether and how a co-researcher member attended (project staff)."""
+        """Record whether and how a co-researcher member attended (project staff). The answer's
+        `benefit_warning`: the person is on AAP and the meeting's period is over the warning share
+        (a warning; shown to the leads of their projects)."""
         return await meetings.put_attendance(
-            principal=request.user, meeting_id=meeting_id, user_id=user_id, data=data
+            principal=request.user,
+            meeting_id=meeting_id,
+            user_id=user_id,
+            data=data,
+            terms=WarningTerms.of(settings),
         )
 
 

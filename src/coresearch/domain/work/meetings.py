@@ -13,11 +13,13 @@ from typing import Any
 from uuid import UUID
 
 import msgspec
+from piccolo.query.functions.aggregate import Count
 
 from coresearch.domain.accounts.schemas import Principal
 from coresearch.domain.accounts.service import actor_of
 from coresearch.domain.audit import service as audit
 from coresearch.domain.payments import attendance as payments_attendance
+from coresearch.domain.payments import benefits
 from coresearch.domain.projects.access import STAFF, project_access
 from coresearch.domain.projects.tables import MemberRole
 from coresearch.domain.work import schemas as s
@@ -147,7 +149,8 @@ async def list_meetings(
 
 
 async def update_meeting(*, principal: Principal, meeting_id: UUID, data: s.MeetingUpdate) -> s.Meeting:
-    """Change a meeting (project staff); the times are checked as they will be after the change."""
+    """Change a meeting (project staff); the times are checked as they will be after the change,
+    and the unclaimed time entries of those who attended follow new times or breaks."""
     changes = set_fields(data)
     for name in ("starts_at", "ends_at"):
         if name in changes:
@@ -165,6 +168,13 @@ async def update_meeting(*, principal: Principal, meeting_id: UUID, data: s.Meet
             entity="meeting",
             fields=MEETING_FIELDS,
         )
+        if any(after[name] != before[name] for name in ("starts_at", "ends_at", "break_minutes")):
+            # The attendance entries follow the meeting's minutes and day (claimed ones stay).
+            present = await Attendance.select(Attendance.user, Attendance.mode).where(
+                (Attendance.meeting == meeting_id) & Attendance.attended.eq(True)
+            )
+            for row in present:
+                await _sync_entry(principal=principal, meeting=after, user_id=row["user"], mode=row["mode"])
     return _to_meeting(after)
 
 
@@ -180,9 +190,17 @@ def _to_attendance(row: dict[str, Any], meeting_id: UUID, full_name: str) -> s.A
 
 
 async def put_attendance(
-    *, principal: Principal, meeting_id: UUID, user_id: UUID, data: s.AttendancePut
+    *,
+    principal: Principal,
+    meeting_id: UUID,
+    user_id: UUID,
+    data: s.AttendancePut,
+    terms: benefits.WarningTerms | None = None,
 ) -> s.Attendance:
-    """Record whether a co-researcher member attended, and how (project staff); an upsert."""
+    """Record whether a co-researcher member attended, and how (project staff); an upsert.
+
+    With `terms`, the answer warns when the person is on AAP and the meeting's period is over the
+    warning share (the attendance is recorded all the same)."""
     if data.attended and data.mode is None:
         raise Unprocessable(
             "Say how the meeting was attended",
@@ -223,17 +241,36 @@ async def put_attendance(
                 after={f: after[f] for f in fields},
                 about={"user_id": str(user_id)},
             )
-        starts_at, ends_at = meeting["starts_at"], meeting["ends_at"]
-        await payments_attendance.sync_attendance(
-            actor=actor_of(principal),
-            project_id=meeting["project"],
-            meeting_id=meeting_id,
-            coresearcher_id=user_id,
-            worked_on=starts_at.astimezone(UTC).date(),
-            minutes=(ends_at - starts_at) // timedelta(minutes=1) - meeting["break_minutes"],
-            mode=mode if data.attended else None,
+        await _sync_entry(principal=principal, meeting=meeting, user_id=user_id, mode=mode)
+    recorded = _to_attendance(after, meeting_id, member.full_name)
+    if terms is not None and mode is not None:
+        recorded.benefit_warning = await benefits.crossing(
+            principal=principal, coresearcher_id=user_id, day=_day_of(meeting), extra_minutes=0, terms=terms
         )
-    return _to_attendance(after, meeting_id, member.full_name)
+    return recorded
+
+
+def _day_of(meeting: dict[str, Any]) -> date:
+    """The UTC day a meeting's time entries are dated."""
+    starts_at: datetime = meeting["starts_at"]
+    return starts_at.astimezone(UTC).date()
+
+
+async def _sync_entry(
+    *, principal: Principal, meeting: dict[str, Any], user_id: UUID, mode: str | None
+) -> None:
+    """Keep the person's time entry for the meeting in step (inside the caller's transaction):
+    the meeting's minutes less breaks, on its UTC day; `mode` None: absent."""
+    await payments_attendance.sync_attendance(
+        actor=actor_of(principal),
+        project_id=meeting["project"],
+        meeting_id=meeting["id"],
+        coresearcher_id=user_id,
+        worked_on=_day_of(meeting),
+        minutes=(meeting["ends_at"] - meeting["starts_at"]) // timedelta(minutes=1)
+        - meeting["break_minutes"],
+        mode=mode,
+    )
 
 
 async def list_attendance(*, principal: Principal, meeting_id: UUID) -> list[s.Attendance]:
@@ -251,3 +288,19 @@ async def list_attendance(*, principal: Principal, meeting_id: UUID) -> list[s.A
         .order_by(Attendance.user.full_name, Attendance.user)
     )
     return [_to_attendance(row, meeting_id, row["full_name"]) for row in rows]
+
+
+async def attended_by(*, project_id: UUID, user_id: UUID) -> list[s.PhaseCount]:
+    """The project's meetings a person attended that have started, counted per phase, in one query
+    (the certificate of participation reads it; the caller has checked access)."""
+    rows = await (
+        Attendance.select(Attendance.meeting.phase.as_alias("phase"), Count(alias="count"))
+        .where(
+            (Attendance.user == user_id)
+            & (Attendance.attended == True)  # noqa: E712
+            & (Attendance.meeting.project == project_id)
+            & (Attendance.meeting.starts_at <= now())
+        )
+        .group_by(Attendance.meeting.phase)
+    )
+    return [msgspec.convert(row, s.PhaseCount) for row in rows]

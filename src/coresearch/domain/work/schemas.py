@@ -9,6 +9,7 @@ from uuid import UUID
 import msgspec
 from litestar.params import FromQuery, QueryParameter
 
+from coresearch.domain.payments.schemas import BenefitCrossing, BenefitWarning
 from coresearch.domain.projects.tables import Phase
 from coresearch.domain.work.tables import AttendanceMode, TaskStatus
 from coresearch.lib.pagination import Paging
@@ -39,6 +40,24 @@ class Task(msgspec.Struct):
     created_by: UUID | None
     created_at: datetime
     updated_at: datetime
+
+
+class TaskSaved(Task):
+    """A task as created or changed, with `benefit_warnings`: a warning (never a refusal) for each
+    co-researcher on AAP given the task whose period would go over the warning share with the
+    task's `estimated_minutes` counted (shown to the person and the leads of their projects)."""
+
+    benefit_warnings: list[BenefitCrossing] = msgspec.field(default_factory=list)
+
+
+class MyTasks(msgspec.Struct):
+    """A page of the caller's tasks, and `benefit_warning`: null, or the caller's current period
+    when they are on AAP and its paid minutes are over the warning share (as
+    `GET /me/benefit-warning`)."""
+
+    items: list[Task]
+    next_cursor: str | None
+    benefit_warning: BenefitWarning | None
 
 
 class TaskCreate(msgspec.Struct, forbid_unknown_fields=True):
@@ -107,7 +126,9 @@ class MeetingUpdate(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class Attendance(msgspec.Struct):
-    """Whether and how one co-researcher attended a meeting."""
+    """Whether and how one co-researcher attended a meeting; when recorded, `benefit_warning` is
+    a warning (never a refusal) that the person is on AAP and the period of the meeting pays, and
+    is to pay, more than the warning share (shown to the leads of their projects only)."""
 
     meeting_id: UUID
     user_id: UUID
@@ -115,6 +136,7 @@ class Attendance(msgspec.Struct):
     attended: bool
     mode: AttendanceMode | None
     recorded_at: datetime
+    benefit_warning: BenefitCrossing | None = None
 
 
 class AttendancePut(msgspec.Struct, forbid_unknown_fields=True):
@@ -146,3 +168,10 @@ class MeetingFilters(Paging, frozen=True, kw_only=True):
     phase: FromQuery[Phase | None] = None
     from_day: Annotated[date | None, QueryParameter(name="from")] = None
     to_day: Annotated[date | None, QueryParameter(name="to")] = None
+
+
+class PhaseCount(msgspec.Struct, frozen=True):
+    """How many of something (meetings attended, tasks done) fell in one phase."""
+
+    phase: Phase
+    count: int

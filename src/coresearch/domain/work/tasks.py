@@ -15,21 +15,25 @@ from uuid import UUID
 
 import msgspec
 from piccolo.query import Select
+from piccolo.query.functions.aggregate import Count
 from piccolo.querystring import QueryString
 
 from coresearch.domain.accounts.schemas import Principal
 from coresearch.domain.accounts.service import actor_of
 from coresearch.domain.audit import service as audit
+from coresearch.domain.payments import benefits
+from coresearch.domain.payments.sources import sync_source
+from coresearch.domain.payments.tables import EntrySource
 from coresearch.domain.projects.access import STAFF, ProjectAccess, project_access
 from coresearch.domain.projects.tables import MemberRole
 from coresearch.domain.work import schemas as s
 from coresearch.domain.work.common import members_by_id
-from coresearch.domain.work.tables import Task, TaskAssignee
+from coresearch.domain.work.tables import Task, TaskAssignee, TaskStatus
 from coresearch.lib.db import current_engine, transaction
 from coresearch.lib.pagination import Page, check_limit, decode_cursor, keyset, page_of
 from coresearch.lib.periods import check_period
 from coresearch.lib.problems import Forbidden, NotFound, Unprocessable
-from coresearch.lib.records import locked, now, one, set_fields
+from coresearch.lib.records import locked, now, one, set_fields, today
 
 TASK_FIELDS = ("title", "description", "phase", "status", "due_on", "estimated_minutes")
 # Fields an assignee who is a co-researcher may change.
@@ -153,8 +157,53 @@ async def _task_in_reach(
     return row, access
 
 
-async def create_task(*, principal: Principal, project_id: UUID, data: s.TaskCreate) -> s.Task:
-    """Create a task in a project (project staff)."""
+async def _sync_entries(
+    *, principal: Principal, task: dict[str, Any], assignees: list[UUID], keep_day: bool
+) -> None:
+    """Keep the time entries of a done task in step (inside the caller's transaction): one per
+    assignee of its estimated minutes, dated the day it was done; none once it is not done.
+    The payments area creates them only for co-researchers with an active agreement that day."""
+    done = task["status"] == TaskStatus.done.value and task["estimated_minutes"]
+    day = today()
+    await sync_source(
+        actor=actor_of(principal),
+        project_id=task["project"],
+        source=EntrySource.task,
+        record_id=task["id"],
+        people={user_id: (day, task["estimated_minutes"]) for user_id in assignees} if done else {},
+        description=task["title"],
+        keep_day=keep_day,
+    )
+
+
+async def _saved(
+    *, principal: Principal, task: s.Task, given_to: list[UUID], terms: benefits.WarningTerms | None
+) -> s.TaskSaved:
+    """The task with a benefit warning for each person in `given_to` it would take over the AAP
+    warning share (its estimated minutes on its due day, or today); an open task only."""
+    warnings = []
+    if terms is not None and task.estimated_minutes and task.status != TaskStatus.done:
+        for user_id in given_to:
+            warning = await benefits.crossing(
+                principal=principal,
+                coresearcher_id=user_id,
+                day=task.due_on or today(),
+                extra_minutes=task.estimated_minutes,
+                terms=terms,
+            )
+            if warning is not None:
+                warnings.append(warning)
+    return s.TaskSaved(**msgspec.structs.asdict(task), benefit_warnings=warnings)
+
+
+async def create_task(
+    *,
+    principal: Principal,
+    project_id: UUID,
+    data: s.TaskCreate,
+    terms: benefits.WarningTerms | None = None,
+) -> s.TaskSaved:
+    """Create a task in a project (project staff); with `terms`, warn of AAP limits crossed."""
     await project_access(principal=principal, project_id=project_id, allowed=STAFF)
     async with transaction():
         assignee_ids = await _checked_assignees(
@@ -190,7 +239,9 @@ async def create_task(*, principal: Principal, project_id: UUID, data: s.TaskCre
             entity_id=task.id,
             after={"project_id": str(project_id), **_audited(row, assignee_ids)},
         )
-    return _to_task(row, assignee_ids)
+    return await _saved(
+        principal=principal, task=_to_task(row, assignee_ids), given_to=assignee_ids, terms=terms
+    )
 
 
 async def get_task(*, principal: Principal, task_id: UUID) -> s.Task:
@@ -246,8 +297,28 @@ async def list_my_tasks(*, principal: Principal, filters: s.MyTaskFilters) -> Pa
     return await _person_page(conditions, cursor, limit)
 
 
-async def update_task(*, principal: Principal, task_id: UUID, data: s.TaskUpdate) -> s.Task:
-    """Change a task: project staff change anything, an assigned co-researcher only its status."""
+async def my_tasks(
+    *, principal: Principal, filters: s.MyTaskFilters, terms: benefits.WarningTerms
+) -> s.MyTasks:
+    """A page of the caller's tasks with their AAP warning (null unless over the share)."""
+    page = await list_my_tasks(principal=principal, filters=filters)
+    warning = await benefits.my_benefit_warning(
+        principal=principal, today=today(), keyring=terms.keyring, share=terms.share
+    )
+    return s.MyTasks(items=page.items, next_cursor=page.next_cursor, benefit_warning=warning)
+
+
+async def update_task(
+    *,
+    principal: Principal,
+    task_id: UUID,
+    data: s.TaskUpdate,
+    terms: benefits.WarningTerms | None = None,
+) -> s.TaskSaved:
+    """Change a task: project staff change anything, an assigned co-researcher only its status.
+
+    With `terms`, warn of AAP limits crossed for the people newly given the task (everyone
+    assigned when its estimate or due date changes)."""
     changes = set_fields(data)
     async with transaction():
         before, access = await _task_in_reach(principal=principal, task_id=task_id, lock=True)
@@ -288,4 +359,27 @@ async def update_task(*, principal: Principal, task_id: UUID, data: s.TaskUpdate
             fields=TASK_FIELDS,
             related=(_audited_assignees(before_assignees), _audited_assignees(after_assignees)),
         )
-    return _to_task(after, after_assignees)
+        if TaskStatus.done.value in (before["status"], after["status"]):
+            await _sync_entries(
+                principal=principal,
+                task=after,
+                assignees=after_assignees,
+                keep_day=before["status"] == TaskStatus.done.value,
+            )
+    rescheduled = any(after[name] != before[name] for name in ("estimated_minutes", "due_on"))
+    given_to = after_assignees if rescheduled else sorted(set(after_assignees) - set(before_assignees))
+    return await _saved(
+        principal=principal, task=_to_task(after, after_assignees), given_to=given_to, terms=terms
+    )
+
+
+async def done_by(*, project_id: UUID, user_id: UUID) -> list[s.PhaseCount]:
+    """The project's done tasks a person is assigned to, counted per phase, in one query (the
+    certificate of participation reads it; the caller has checked access)."""
+    x = TaskAssignee
+    rows = await (
+        x.select(x.task.phase.as_alias("phase"), Count(alias="count"))
+        .where((x.user == user_id) & (x.project == project_id) & (x.task.status == TaskStatus.done.value))
+        .group_by(x.task.phase)
+    )
+    return [msgspec.convert(row, s.PhaseCount) for row in rows]

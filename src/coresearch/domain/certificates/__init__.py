@@ -1,0 +1,1 @@
+"""Certificates of participation (attest) for co-researchers."""
