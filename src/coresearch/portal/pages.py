@@ -43,7 +43,7 @@ async def _chunks(reader: ObjectReader) -> Any:
             yield chunk
 
 
-async def _warning(viewer: Viewer, settings: Settings) -> benefits.BenefitWarning | None:
+async def _warning(viewer: Viewer, settings: Settings) -> payment_schemas.BenefitWarning | None:
     return await benefits.my_benefit_warning(
         principal=viewer,
         today=today(),
