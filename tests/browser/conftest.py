@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from selenium.webdriver.chrome.webdriver import WebDriver
 
-from tests.browser.harness import RunningService, require_browser_tools, served_demo, start_browser
+from tests.browser.harness import Portal, RunningService, require_browser_tools, served_demo, start_browser
 from tests.browser.realistic_data import PortalWorld, add_portal_data
 
 
@@ -48,6 +48,12 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
         yield driver
     finally:
         driver.quit()
+
+
+@pytest.fixture(scope="session")
+def portal(browser: WebDriver, service: RunningService, portal_world: PortalWorld) -> Portal:
+    """The browser on the portal of the topped-up demo."""
+    return Portal(browser, service)
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -21,6 +22,8 @@ from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service as ChromeService
 from selenium.webdriver.chrome.webdriver import WebDriver
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.wait import WebDriverWait
 
 from coresearch.demo import PEOPLE
 from tests.test_cli import run
@@ -169,6 +172,7 @@ def start_browser(profile: Path) -> WebDriver:
     driver.set_script_timeout(30)
     driver.set_page_load_timeout(30)
     set_viewport(driver, *DESKTOP)
+    disable_http_cache(driver)
     return driver
 
 
@@ -210,3 +214,81 @@ def describe_violations(violations: list[dict[str, Any]]) -> str:
             if summary:
                 lines.append(f"       {summary[:400]}")
     return "\n".join(lines)
+
+
+PAGE_WEIGHT_LIMIT = 60 * 1024
+# What one page load transferred: the document and every resource it loaded (the browser's HTTP
+# cache is off for the session, so a stylesheet counts on every page, as on a first visit).
+TRANSFERRED = """
+return [...performance.getEntriesByType("navigation"), ...performance.getEntriesByType("resource")]
+  .map(e => ({url: e.name, kind: e.initiatorType, bytes: Math.max(e.transferSize, e.encodedBodySize)}));
+"""
+# The focused element, and whether a keyboard user can see where focus is.
+FOCUSED = """
+const el = document.activeElement;
+const style = getComputedStyle(el);
+const box = el.getBoundingClientRect();
+return {
+  tag: el.tagName.toLowerCase(),
+  id: el.id,
+  href: el.getAttribute("href"),
+  action: el.form ? el.form.getAttribute("action") : null,
+  status: el.form && el.form.elements.status ? el.form.elements.status.value : null,
+  text: (el.innerText || el.value || "").trim().slice(0, 80),
+  outline: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0,
+  shadow: style.boxShadow !== "none",
+  visible: box.width > 0 && box.height > 0 && box.bottom > 0 && box.top < innerHeight,
+};
+"""
+
+
+def transferred(driver: WebDriver) -> list[dict[str, Any]]:
+    """Each URL the current page loaded, with the bytes it transferred."""
+    entries: list[dict[str, Any]] = driver.execute_script(TRANSFERRED)
+    return entries
+
+
+def focused(driver: WebDriver) -> dict[str, Any]:
+    """The focused element's description (`FOCUSED`)."""
+    element: dict[str, Any] = driver.execute_script(FOCUSED)
+    return element
+
+
+def disable_http_cache(driver: WebDriver) -> None:
+    """Load everything from the server on every page, so page weight is a first visit's."""
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": True})
+
+
+class Portal:
+    """The browser on the portal, signed in as one demo person at a time."""
+
+    def __init__(self, driver: WebDriver, service: RunningService) -> None:
+        self.driver = driver
+        self.service = service
+        self.person: str | None = None
+
+    def sign_in(self, key: str) -> None:
+        """Sign in through the form as the demo person `key` (unless already signed in as them)."""
+        if self.person == key:
+            return
+        self.sign_out()
+        self.driver.get(self.service.url("/portal/login"))
+        self.driver.find_element(By.ID, "email").send_keys(EMAILS[key])
+        self.driver.find_element(By.ID, "password").send_keys(self.service.password(key))
+        self.driver.find_element(By.CSS_SELECTOR, "form[action='/portal/login'] button").click()
+        WebDriverWait(self.driver, 10).until(lambda d: urlsplit(d.current_url).path == "/portal/")
+        self.person = key
+
+    def sign_out(self) -> None:
+        """Forget the session (and the language choice) in the browser."""
+        self.driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
+        self.person = None
+
+    def open(self, path: str, lang: str) -> None:
+        """Open a portal page in a language (`?lang=`, as the visible switch does)."""
+        separator = "&" if "?" in path else "?"
+        self.driver.get(self.service.url(f"{path}{separator}lang={lang}"))
+        landed = urlsplit(self.driver.current_url).path
+        assert landed == urlsplit(path).path, f"{path} led to {landed}"
+        assert self.driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == lang

@@ -30,6 +30,9 @@ class PortalWorld:
     project_id: str
     ase_id: str
     oystein_id: str
+    ase_agreement_id: str
+    meeting_id: str
+    open_round_id: str
     oystein_agreement_id: str
     oystein_task_id: str
 
@@ -167,10 +170,15 @@ def add_portal_data(service: RunningService) -> PortalWorld:
     api.call(
         "PUT", f"/coresearchers/{oystein}/consents/{KEYBOARD_CONSENT}", "oystein", json={"granted": True}
     )
+    meeting = api.call("GET", f"/projects/{project_id}/meetings", "lead")["items"][0]
+    rounds = api.call("GET", f"/projects/{project_id}/evaluation-rounds", "lead")["items"]
     api.http.close()
     return PortalWorld(
         project_id=project_id,
         ase_id=ase,
+        ase_agreement_id=str(agreement["id"]),
+        meeting_id=str(meeting["id"]),
+        open_round_id=next(str(r["id"]) for r in rounds if r["status"] == "open"),
         oystein_id=oystein,
         oystein_agreement_id=str(sent["id"]),
         oystein_task_id=str(task["id"]),

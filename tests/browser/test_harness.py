@@ -1,4 +1,4 @@
-"""The harness itself: the served process answers and axe-core runs in the browser."""
+"""The harness itself: the served demo answers, and axe-core runs and finds what it should."""
 
 from __future__ import annotations
 
@@ -8,15 +8,17 @@ from tests.browser.harness import RunningService, axe
 from tests.browser.realistic_data import Api, PortalWorld
 
 
-def test_the_api_docs_page_loads_from_the_service_and_axe_runs_on_it(
-    service: RunningService, browser: WebDriver
-) -> None:
-    browser.get(service.url("/schema"))
+def test_axe_reports_an_image_without_a_text_alternative(service: RunningService, browser: WebDriver) -> None:
+    browser.get(service.url("/portal/login"))
+    browser.execute_script(
+        "const img = document.createElement('img'); img.src = '/static/nothing.png';"
+        "document.querySelector('main').append(img);"
+    )
 
-    assert "coresearch API" in browser.title
     violations = axe(browser)
-    assert isinstance(violations, list)
-    assert all(violation["nodes"] for violation in violations)
+
+    assert [violation["id"] for violation in violations] == ["image-alt"]
+    assert violations[0]["nodes"][0]["target"] == ["img"]
 
 
 def test_the_demo_is_topped_up_with_what_the_portal_shows(
@@ -25,7 +27,7 @@ def test_the_demo_is_topped_up_with_what_the_portal_shows(
     api = Api(service)
 
     claims = api.call("GET", "/me/payments", "ase")["items"]
-    agreement = api.call("GET", f"/projects/{portal_world.project_id}/agreements", "ase")["items"][0]
+    agreement = api.call("GET", f"/agreements/{portal_world.ase_agreement_id}", "ase")
     consents = api.call("GET", f"/coresearchers/{portal_world.ase_id}/consents", "ase")
 
     assert sorted(claim["status"] for claim in claims) == ["paid", "submitted"]
