@@ -40,7 +40,9 @@ class PortalData:
     private_paper_id: str
 
 
-async def _task(client: httpx.AsyncClient, world: World, project_id: str, lead: str, person: str, title: str) -> str:
+async def _task(
+    client: httpx.AsyncClient, world: World, project_id: str, lead: str, person: str, title: str
+) -> str:
     response = await client.post(
         f"{API}/projects/{project_id}/tasks",
         json={
@@ -85,7 +87,9 @@ async def build(client: httpx.AsyncClient, world: World) -> PortalData:
     assert (await move(client, lead, claim_id, "attest")).status_code == 200
     waiting = await draft(client, world, role_title="Medforsker i skrivegruppa", starts_on="2026-06-01")
     await act(client, lead, waiting["id"], "send")
-    task_id = await _task(client, world, world.project_id, "lead", "co_researcher", "Les utkastet til artikkelen")
+    task_id = await _task(
+        client, world, world.project_id, "lead", "co_researcher", "Les utkastet til artikkelen"
+    )
     meeting_id = await _meeting(client, world, world.project_id, "lead")
     paper = await new_document(
         client, lead, world.project_id, meeting_id=meeting_id, title="Sakspapirer: funn fra intervjuene"
@@ -115,11 +119,17 @@ async def build(client: httpx.AsyncClient, world: World) -> PortalData:
         headers=co.headers,
     )
     assert response.status_code == 200, response.text
-    await client.put(f"{API}/coresearchers/{co.id}/consents/name_in_reports", json={"granted": True}, headers=co.headers)
+    await client.put(
+        f"{API}/coresearchers/{co.id}/consents/name_in_reports", json={"granted": True}, headers=co.headers
+    )
     other_project = world.other_project_id
-    other_task = await _task(client, world, other_project, "outsider", "other_co_researcher", "Annen persons oppgave")
+    other_task = await _task(
+        client, world, other_project, "outsider", "other_co_researcher", "Annen persons oppgave"
+    )
     other_meeting = await _meeting(client, world, other_project, "outsider")
-    other_paper = await new_document(client, world.people["outsider"], other_project, meeting_id=other_meeting)
+    other_paper = await new_document(
+        client, world.people["outsider"], other_project, meeting_id=other_meeting
+    )
     other_round = await open_round(client, world.people["outsider"], other_project)
     return PortalData(
         claim_id=claim_id,

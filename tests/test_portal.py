@@ -61,7 +61,10 @@ async def test_a_wrong_password_shows_the_form_again_with_the_error_tied_to_the_
 ) -> None:
     async with browser(app) as portal:
         response = await submit(
-            portal, "/portal/login", "/portal/login", {"email": world.people["co_researcher"].email, "password": "feil"}
+            portal,
+            "/portal/login",
+            "/portal/login",
+            {"email": world.people["co_researcher"].email, "password": "feil"},
         )
     assert response.status_code == 400
     assert 'aria-describedby="password-error"' in response.text and 'aria-invalid="true"' in response.text
@@ -186,14 +189,20 @@ async def test_consent_is_withdrawn_and_given_with_history(
     co = world.people["co_researcher"]
     async with browser(app) as portal:
         await session_for(portal, co.id)
-        withdrawn = await submit(portal, "/portal/consent", "/portal/consent/name_in_reports", {"granted": "false"})
+        withdrawn = await submit(
+            portal, "/portal/consent", "/portal/consent/name_in_reports", {"granted": "false"}
+        )
         assert withdrawn.status_code == 303
-        given = await submit(portal, "/portal/consent", "/portal/consent/name_in_publications", {"granted": "true"})
+        given = await submit(
+            portal, "/portal/consent", "/portal/consent/name_in_publications", {"granted": "true"}
+        )
         assert given.status_code == 303
         page = (await portal.get("/portal/consent")).text
     assert "Navnet ditt kan stå i rapporter til dem som betaler for prosjektet." in page
     assert page.count("Navn i rapporter – ") == 2  # given in the world, withdrawn here
-    states = (await client.get(f"/api/v1/coresearchers/{co.id}/consents", headers=co.headers)).json()["scopes"]
+    states = (await client.get(f"/api/v1/coresearchers/{co.id}/consents", headers=co.headers)).json()[
+        "scopes"
+    ]
     granted = {state["scope"]: state["granted"] for state in states}
     assert granted["name_in_reports"] is False and granted["name_in_publications"] is True
 
@@ -222,7 +231,12 @@ async def test_my_data_changes_keep_norwegian_letters_and_the_export_downloads(
     client: httpx.AsyncClient, app: Litestar, world: World, data: PortalData
 ) -> None:
     co = world.people["co_researcher"]
-    fields = {"phone": "+47 912 34 567", "organisation": "Brukerrådet i Ålesund og Æsøy", "notes": "Trenger pauser, ønsker ståbord", "breaks": "on"}
+    fields = {
+        "phone": "+47 912 34 567",
+        "organisation": "Brukerrådet i Ålesund og Æsøy",
+        "notes": "Trenger pauser, ønsker ståbord",
+        "breaks": "on",
+    }
     async with browser(app) as portal:
         await session_for(portal, co.id)
         saved = await submit(portal, "/portal/my-data", "/portal/my-data", fields)
@@ -252,14 +266,18 @@ async def test_the_language_choice_is_remembered_and_dates_follow_it(
     assert '<html lang="nb">' in back and "1. mars 2026" in back
 
 
-async def test_staff_get_a_short_page_pointing_to_the_api(client: httpx.AsyncClient, app: Litestar, world: World) -> None:
+async def test_staff_get_a_short_page_pointing_to_the_api(
+    client: httpx.AsyncClient, app: Litestar, world: World
+) -> None:
     async with browser(app) as portal:
         await session_for(portal, world.people["lead"].id)
         home = (await portal.get("/portal/")).text
     assert "Disse sidene er laget for medforskere." in home
 
 
-async def test_the_root_opens_the_portal_and_pages_need_a_session(client: httpx.AsyncClient, app: Litestar) -> None:
+async def test_the_root_opens_the_portal_and_pages_need_a_session(
+    client: httpx.AsyncClient, app: Litestar
+) -> None:
     async with browser(app) as portal:
         root = await portal.get("/")
         page = await portal.get("/portal/tasks")
