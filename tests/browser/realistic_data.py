@@ -3,8 +3,8 @@
 The demo has no money, no consent decisions and nothing awaiting acceptance. For Åse Bjørnstad
 (whose pages the page tests and the screenshots show) this adds contact details and
 accessibility needs, AAP as benefit status, consents with a history, a paid claim and a
-submitted one, and a new agreement version to accept (the lead gives the agreement a rate
-table). For Øystein Kvæl (whom the keyboard test drives, so Åse's pages stay as they are) it
+submitted one, a new agreement version to accept (the lead gives the agreement a rate table),
+and a coming workshop with papers. For Øystein Kvæl (whom the keyboard test drives, so Åse's pages stay as they are) it
 adds a sent agreement, a task of his own and a granted consent.
 """
 
@@ -75,6 +75,40 @@ def _time_entry(api: Api, project_id: str, person_id: str, day: date, minutes: i
         "description": what,
     }
     api.call("POST", f"/projects/{project_id}/time-entries", "lead", json=body)
+
+
+def _coming_workshop(api: Api, project_id: str, today: date) -> dict[str, Any]:
+    """The first analysis workshop in nine days, with its papers uploaded."""
+    day = (today + timedelta(days=9)).isoformat()
+    meeting: dict[str, Any] = api.call(
+        "POST",
+        f"/projects/{project_id}/meetings",
+        "lead",
+        json={
+            "title": "Første analyseverksted",
+            "phase": "analysis",
+            "starts_at": f"{day}T10:00:00+01:00",
+            "ends_at": f"{day}T13:00:00+01:00",
+            "location": "Møterom Tyrifjord, Klinikk psykisk helse og rus (eller Teams)",
+            "break_minutes": 20,
+            "agenda": "1. Hva har vi hørt i intervjuene?\n2. Vi sorterer sitater i temaer\n3. Hva er viktigst å "
+            "skrive om?\n4. Neste møte",
+        },
+    )
+    papers = "Sakspapirer til første analyseverksted\n\nLes gjerne sitatene på side 2 før møtet.\n"
+    api.call(
+        "POST",
+        f"/projects/{project_id}/documents",
+        "lead",
+        data={
+            "title": "Sakspapirer og sitater",
+            "kind": "meeting_papers",
+            "visibility": "team",
+            "meeting_id": meeting["id"],
+        },
+        files={"file": ("sakspapirer-analyseverksted.txt", papers.encode(), "text/plain")},
+    )
+    return meeting
 
 
 def add_portal_data(service: RunningService) -> PortalWorld:
@@ -170,7 +204,7 @@ def add_portal_data(service: RunningService) -> PortalWorld:
     api.call(
         "PUT", f"/coresearchers/{oystein}/consents/{KEYBOARD_CONSENT}", "oystein", json={"granted": True}
     )
-    meeting = api.call("GET", f"/projects/{project_id}/meetings", "lead")["items"][0]
+    meeting = _coming_workshop(api, project_id, today)
     rounds = api.call("GET", f"/projects/{project_id}/evaluation-rounds", "lead")["items"]
     api.http.close()
     return PortalWorld(

@@ -1,0 +1,60 @@
+"""Screenshots of the main portal pages as Åse Bjørnstad sees them, in bokmål and English.
+
+They go to the folder COSEARCH_SCREENSHOTS names (`docs/portal/` to refresh the documentation's
+pictures, docs/portal.md), else to a temporary folder, so a normal run leaves the tree clean.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.browser.harness import DESKTOP, NARROW, Portal, set_viewport
+from tests.browser.realistic_data import PortalWorld
+
+MAIN_PAGES = {
+    "home": "/portal/",
+    "tasks": "/portal/tasks",
+    "meetings": "/portal/meetings",
+    "payments": "/portal/payments",
+    "impact": "/portal/impact",
+    "agreements": "/portal/agreements",
+    "consent": "/portal/consent",
+    "evaluation": "/portal/evaluation",
+    "my-data": "/portal/my-data",
+}
+SHOTS = [(page, lang, DESKTOP[0]) for page in MAIN_PAGES for lang in ("nb", "en")] + [
+    ("home", "nb", NARROW[0])
+]
+# A screenshot is as tall as the page, within these bounds (a long page is cut at the bottom).
+MIN_HEIGHT, MAX_HEIGHT = 480, 1400
+
+
+@pytest.fixture(scope="module")
+def screenshot_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """COSEARCH_SCREENSHOTS, or a temporary folder."""
+    named = os.environ.get("COSEARCH_SCREENSHOTS")
+    folder = Path(named) if named else tmp_path_factory.mktemp("screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.mark.parametrize(("page", "lang", "width"), SHOTS, ids=[f"{p}-{lang}-{w}" for p, lang, w in SHOTS])
+def test_a_screenshot_of_the_page_is_saved(
+    portal: Portal, portal_world: PortalWorld, screenshot_folder: Path, page: str, lang: str, width: int
+) -> None:
+    portal.sign_in("ase")
+    set_viewport(portal.driver, width, DESKTOP[1])
+    try:
+        portal.open(MAIN_PAGES[page], lang)
+        height = portal.driver.execute_script("return document.documentElement.scrollHeight")
+        set_viewport(portal.driver, width, max(MIN_HEIGHT, min(int(height), MAX_HEIGHT)))
+        suffix = "" if width == DESKTOP[0] else f"-{width}"
+        path = screenshot_folder / f"portal-{page}-{lang}{suffix}.png"
+        assert portal.driver.save_screenshot(str(path))
+    finally:
+        set_viewport(portal.driver, *DESKTOP)
+
+    assert path.read_bytes().startswith(b"\x89PNG") and path.stat().st_size > 5_000
