@@ -137,6 +137,9 @@ async def prepare(client: httpx.AsyncClient, world: World) -> None:
             world.extra.update(await area.prepare(client, world))
 
 
+# Only API routes: the portal's pages (`/portal/*`, HTML over the same services with a session
+# cookie) are checked persona by persona in tests/test_portal_security.py (404 for another's
+# things, CSRF on every form) and tests/test_portal.py.
 def api_routes(app: Litestar) -> set[tuple[str, str]]:
     routes = set()
     for route in app.routes:

@@ -15,7 +15,9 @@ from litestar.response import Redirect, Template
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from coresearch.domain.accounts.schemas import Principal
-from coresearch.lib.problems import AppError
+from coresearch.lib.db import DatabaseUnavailable
+from coresearch.lib.problems import AppError, problem_details_config
+from coresearch.lib.storage import StorageUnavailable
 from coresearch.portal import i18n
 from coresearch.portal.i18n import N_
 from coresearch.portal.session import (
@@ -155,8 +157,23 @@ def handle_app_error(request: AnyRequest, exc: AppError) -> Template:
     return error_page(request, exc.status_code)
 
 
+# The API's mapping of every other failure (a lost race is 409, an unavailable database 503,
+# anything else 500 and logged), so the portal answers the same status as a page.
+_PROBLEMS = problem_details_config((DatabaseUnavailable, StorageUnavailable)).exception_to_problem_detail_map
+
+
+def handle_other_error(request: AnyRequest, exc: Exception) -> Template:
+    """Any other failure as a page, with the status (and logging) the API would give it."""
+    convert = next(_PROBLEMS[kind] for kind in type(exc).__mro__ if kind in _PROBLEMS)
+    problem = convert(exc)
+    page = error_page(request, problem.status_code)
+    page.headers.update(problem.headers or {})
+    return page
+
+
 EXCEPTION_HANDLERS: dict[Any, Any] = {
     SignInRequired: handle_sign_in_required,
     HTTPException: handle_http_error,
     AppError: handle_app_error,
+    Exception: handle_other_error,
 }
