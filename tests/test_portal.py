@@ -113,6 +113,8 @@ async def test_the_payments_page_shows_lines_and_hours_per_period_for_aap(
     assert "1. mars 2026 til 31. mars 2026" in page
     assert "kr\u00a0532,50" in page and "kr\u00a0142,50" in page
     assert "Timer per 14-dagersperiode (AAP)" in page
+    assert "Leste gjennom intervjuguiden og skrev kommentarer." in page  # what the line was
+    assert "Buss Åsane–sentrum tur/retur" in page
 
 
 async def test_marking_a_task_in_progress_then_done(
@@ -219,7 +221,7 @@ async def test_an_evaluation_is_answered_once_with_the_promise_of_anonymity(
         missing = await portal.post(page, data={"_csrf_token": csrf_token(form), "voice": "4"})
         assert missing.status_code == 400 and 'id="agenda-error"' in missing.text
         sent = await portal.post(page, data={"_csrf_token": csrf_token(form), **answers})
-        assert sent.status_code == 303 and sent.headers["location"] == "/portal/evaluation?thanks=1"
+        assert sent.status_code == 303 and sent.headers["location"] == "/portal/evaluation?thanks=1#notice"
         again = await portal.post(page, data={"_csrf_token": csrf_token(form), **answers})
         after = (await portal.get(page)).text
     assert again.status_code == 303

@@ -157,4 +157,4 @@ class PasswordPages(Controller):
         if errors:
             context: dict[str, Any] = {"errors": errors, "min_length": MIN_LENGTH, "done": False}
             return render(request, "password.html", viewer=viewer, status_code=400, **context)
-        return see_other(f"{PORTAL_PATH}/password?done=1")
+        return see_other(f"{PORTAL_PATH}/password?done=1#notice")

@@ -52,6 +52,12 @@ async def _warning(viewer: Viewer, settings: Settings) -> benefits.BenefitWarnin
     )
 
 
+def _worth_showing(periods: benefits.BenefitPeriods) -> list[benefits.BenefitPeriod]:
+    """The current period first, then earlier ones with paid or waiting minutes."""
+    newest_first = list(reversed(periods.items))
+    return newest_first[:1] + [p for p in newest_first[1:] if p.paid_minutes or p.pending_minutes]
+
+
 class WorkPages(Controller):
     """`/portal/`, tasks, meetings, payments and impact of the signed-in co-researcher."""
 
@@ -119,7 +125,7 @@ class WorkPages(Controller):
         await tasks.update_task(
             principal=viewer, task_id=task_id, data=work_schemas.TaskUpdate(status=status)
         )
-        return see_other(f"{PORTAL_PATH}/tasks?changed={status.value}#task-{task_id}")
+        return see_other(f"{PORTAL_PATH}/tasks?changed={status.value}#notice")
 
     @get("/meetings", name="portal:meetings")
     async def meeting_list(self, request: AnyRequest, viewer: Viewer) -> Template:
@@ -191,12 +197,15 @@ class WorkPages(Controller):
                 share=settings.aap_warning_share,
             )
         project_list = await views.my_projects(viewer)
+        member_of = {project.id for project in project_list}
+        claimed_in = {claim.project_id for claim in page.items} & member_of
         return render(
             request,
             "payments.html",
             viewer=viewer,
             claims=page.items,
-            periods=periods if periods is not None and periods.aap else None,
+            descriptions=await views.line_descriptions(viewer, claimed_in),
+            periods=_worth_showing(periods) if periods is not None and periods.aap else None,
             warning=await _warning(viewer, settings),
             projects={project.id: project for project in project_list},
         )

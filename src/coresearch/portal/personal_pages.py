@@ -83,7 +83,7 @@ class PersonalPages(Controller):
             agreement_id=agreement_id,
             data=agreement_schemas.AgreementStep(revision=_revision(form)),
         )
-        return see_other(f"{PORTAL_PATH}/agreements/{agreement_id}?accepted=1")
+        return see_other(f"{PORTAL_PATH}/agreements/{agreement_id}?accepted=1#notice")
 
     @get("/consent", name="portal:consent")
     async def consent(self, request: AnyRequest, viewer: Viewer) -> Template:
@@ -115,7 +115,7 @@ class PersonalPages(Controller):
             scope=chosen,
             data=coresearcher_schemas.ConsentPut(granted=granted == "true"),
         )
-        return see_other(f"{PORTAL_PATH}/consent?changed={chosen.value}#consent-{chosen.value}")
+        return see_other(f"{PORTAL_PATH}/consent?changed={chosen.value}#notice")
 
     @get("/evaluation", name="portal:evaluation")
     async def evaluation(self, request: AnyRequest, viewer: Viewer) -> Template:
@@ -176,7 +176,7 @@ class PersonalPages(Controller):
             await evaluations.answer_round(principal=viewer, round_id=round_id, data=data)
         except Conflict:
             return see_other(f"{PORTAL_PATH}/evaluation")
-        return see_other(f"{PORTAL_PATH}/evaluation?thanks=1")
+        return see_other(f"{PORTAL_PATH}/evaluation?thanks=1#notice")
 
     async def _open_round(self, viewer: Viewer, round_id: UUID) -> involvement_schemas.EvaluationRound:
         """A round of the visitor's projects (404 otherwise)."""
@@ -234,7 +234,7 @@ class PersonalPages(Controller):
                 saved=False,
                 status_code=400,
             )
-        return see_other(f"{PORTAL_PATH}/my-data?saved=1")
+        return see_other(f"{PORTAL_PATH}/my-data?saved=1#notice")
 
     @get("/my-data/export", name="portal:export")
     async def export(self, viewer: Viewer, settings: NamedDependency[Settings]) -> Response[bytes]:

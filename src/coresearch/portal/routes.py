@@ -54,7 +54,6 @@ def template_environment() -> Environment:
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(["html"]),
         extensions=["jinja2.ext.i18n"],
-        trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,
     )

@@ -4,12 +4,15 @@ meetings, agreements and evaluation rounds gathered across them (each through it
 from __future__ import annotations
 
 from datetime import date, timedelta
+from uuid import UUID
 
 from coresearch.domain.accounts.schemas import Principal
 from coresearch.domain.agreements import schemas as agreement_schemas
 from coresearch.domain.agreements import service as agreements
 from coresearch.domain.involvement import evaluations
 from coresearch.domain.involvement import schemas as involvement_schemas
+from coresearch.domain.payments import expenses, time_entries
+from coresearch.domain.payments import schemas as payment_schemas
 from coresearch.domain.projects import schemas as project_schemas
 from coresearch.domain.projects import service as projects
 from coresearch.domain.work import meetings
@@ -73,4 +76,20 @@ async def my_rounds(
             principal=viewer, project_id=project.id, filters=Paging(limit=MAX_LIMIT)
         )
         found.extend(page.items)
+    return found
+
+
+async def line_descriptions(viewer: Principal, project_ids: set[UUID]) -> dict[UUID, str]:
+    """What each of the visitor's recent time entries and expenses was (a claim line names only
+    its entry): the latest 200 of each kind per project, through the payments services."""
+    found: dict[UUID, str] = {}
+    for project_id in project_ids:
+        entries = await time_entries.list_time_entries(
+            principal=viewer, project_id=project_id, filters=payment_schemas.TimeEntryFilters(limit=MAX_LIMIT)
+        )
+        found |= {entry.id: entry.description for entry in entries.items}
+        outlays = await expenses.list_expenses(
+            principal=viewer, project_id=project_id, filters=payment_schemas.ExpenseFilters(limit=MAX_LIMIT)
+        )
+        found |= {outlay.id: outlay.description for outlay in outlays.items}
     return found
