@@ -5,8 +5,8 @@ embedded default: SQLite and documents on disk) after `coresearch demo` has load
 project, topped up through the API with what the portal's pages show (`realistic_data.py`); the
 demo's printed passwords sign the tests in. One browser serves the whole session (starting one
 costs ~0.35 s; a page plus axe ~0.2 s). These tests use neither the `backend` nor the `app`
-fixture, so they run once, not once per backend; they share the xdist group "browser", so
-`--dist loadgroup` (scripts/test) keeps them on one worker.
+fixture, so they run once, not once per backend. Under xdist each worker that is given browser
+tests starts its own server and browser (docs/testing.md says why they are not grouped).
 
 Chromium and chromedriver come from Debian (`chromium chromium-driver`), axe-core from npm
 (`package-lock.json`); `./scripts/test` installs them. Missing, the tests skip with a loud
@@ -16,7 +16,6 @@ reason, and fail under CI=true (`harness.require_browser_tools`).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from selenium.webdriver.chrome.webdriver import WebDriver
@@ -54,16 +53,3 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
 def portal(browser: WebDriver, service: RunningService, portal_world: PortalWorld) -> Portal:
     """The browser on the portal of the topped-up demo."""
     return Portal(browser, service)
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    """Declare xdist's group marker, for runs without xdist (`-p no:xdist`) and --strict-markers."""
-    config.addinivalue_line("markers", "xdist_group(name): run the group's tests on one xdist worker")
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Put every browser test in one xdist group: one server and one browser for all of them."""
-    here = Path(__file__).parent
-    for item in items:
-        if here in Path(str(item.fspath)).parents:
-            item.add_marker(pytest.mark.xdist_group("browser"))
