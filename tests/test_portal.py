@@ -268,6 +268,14 @@ async def test_the_language_choice_is_remembered_and_dates_follow_it(
     assert '<html lang="nb">' in back and "1. mars 2026" in back
 
 
+async def test_switching_language_keeps_the_invite_link_working(
+    client: httpx.AsyncClient, app: Litestar
+) -> None:
+    async with browser(app) as portal:
+        page = (await portal.get("/portal/invite?token=abcdefghijklmnop")).text
+    assert 'href="/portal/invite?token=abcdefghijklmnop&amp;lang=en"' in page
+
+
 async def test_staff_get_a_short_page_pointing_to_the_api(
     client: httpx.AsyncClient, app: Litestar, world: World
 ) -> None:
@@ -284,6 +292,18 @@ async def test_the_root_opens_the_portal_and_pages_need_a_session(
         root = await portal.get("/")
         page = await portal.get("/portal/tasks")
         login = await portal.get("/portal/login")
+        unknown = await portal.get("/portal/finnes/ikke")
+    assert unknown.status_code == 404 and unknown.headers["content-type"].startswith("text/html")
     assert root.status_code == 302 and root.headers["location"] == "/portal/"
     assert page.status_code == 303 and page.headers["location"] == "/portal/login"
     assert login.status_code == 200 and one_h1(login.text) == "Logg inn"
+
+
+async def test_a_field_the_profile_refuses_is_named_next_to_it(
+    client: httpx.AsyncClient, app: Litestar, world: World
+) -> None:
+    async with browser(app) as portal:
+        await session_for(portal, world.people["co_researcher"].id)
+        refused = await submit(portal, "/portal/my-data", "/portal/my-data", {"organisation": "Æ" * 5000})
+    assert refused.status_code == 400
+    assert 'aria-describedby="organisation-error"' in refused.text and 'href="#organisation"' in refused.text

@@ -250,3 +250,50 @@ async def test_no_page_shows_identity_numbers_or_another_persons_details(
             response = await other.get(page)
             assert response.status_code == 200, page
             assert not any(value in response.text for value in theirs + secrets), page
+
+
+async def test_an_invite_sets_the_first_password_once_and_then_sign_in_works(
+    client: httpx.AsyncClient, app: Litestar, world: World
+) -> None:
+    created = await client.post(
+        "/api/v1/users",
+        json={
+            "email": "ny.medforsker@example.no",
+            "full_name": "Ny Medforsker Ærlig",
+            "role": "co_researcher",
+        },
+        headers=world.people["admin"].headers,
+    )
+    token = created.json()["invite_token"]
+    page = f"/portal/invite?token={token}"
+    async with browser(app) as portal:
+        differ = await submit(
+            portal, page, "/portal/invite", {"token": token, "password": NEW_PASSWORD, "repeat": "x"}
+        )
+        assert differ.status_code == 400 and 'id="repeat-error"' in differ.text
+        fields = {"token": token, "password": NEW_PASSWORD, "repeat": NEW_PASSWORD}
+        accepted = await submit(portal, page, "/portal/invite", fields)
+        assert accepted.status_code == 303 and accepted.headers["location"] == "/portal/login?done=welcome"
+        again = await submit(portal, page, "/portal/invite", fields)
+        assert again.status_code == 400 and "Invitasjonslenken virker ikke." in again.text
+        await portal_sign_in(portal, "ny.medforsker@example.no", NEW_PASSWORD)
+        home = await portal.get("/portal/")
+    assert "Hei, Ny Medforsker Ærlig" in home.text
+
+
+async def test_portal_and_api_share_one_sign_in_throttle(
+    client: httpx.AsyncClient, app: Litestar, world: World
+) -> None:
+    email = world.people["co_researcher"].email
+    async with browser(app) as portal:
+        for _ in range(5):
+            wrong = await submit(
+                portal, "/portal/login", "/portal/login", {"email": email, "password": "feil-passord"}
+            )
+            assert wrong.status_code == 400
+        locked = await submit(
+            portal, "/portal/login", "/portal/login", {"email": email, "password": PASSWORD}
+        )
+    assert locked.status_code == 429 and "For mange forsøk." in locked.text
+    api = await client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
+    assert api.status_code == 429

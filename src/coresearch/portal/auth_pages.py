@@ -7,12 +7,13 @@ from typing import Any
 
 from litestar import Controller, get, post
 from litestar.di import NamedDependency
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from coresearch.domain.accounts import service as accounts
 from coresearch.domain.accounts.schemas import InviteAcceptance, PasswordChange
 from coresearch.lib.passwords import MIN_LENGTH
-from coresearch.lib.problems import RateLimited, Unauthorized, Unprocessable
+from coresearch.lib.problems import NotFound, RateLimited, Unauthorized, Unprocessable
 from coresearch.portal.forms import FieldErrors, form_of, text_field
 from coresearch.portal.i18n import N_
 from coresearch.portal.session import PORTAL_PATH, portal_settings, session_cookie, signed_in
@@ -78,6 +79,11 @@ class SignInPages(Controller):
         if principal is not None:
             await accounts.logout(principal=principal)
         return see_other(f"{PORTAL_PATH}/login?done=out", cookies=[session_cookie(request, None)])
+
+    @get("/{rest:path}", name="portal:unknown")
+    async def unknown(self, rest: FromPath[str]) -> Template:
+        """Any other address under /portal: the not-found page (not the API's JSON)."""
+        raise NotFound(f"No portal page at {rest}")
 
     @get("/invite", name="portal:invite")
     async def invite_page(self, request: AnyRequest) -> Template:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from uuid import UUID
 
@@ -33,6 +34,9 @@ from coresearch.settings import Settings
 QUESTIONS = ("voice", "contribute", "agenda", "change")
 SCORES = (1, 2, 3, 4, 5)
 NEEDS = ("large_print", "breaks", "companion")
+EDITABLE = ("phone", "organisation", "notes")
+# The field a msgspec message names ("... - at `$.accessibility_needs.notes`") or a service's error.
+FIELD_IN_ERROR = re.compile(r"(?:\$\.|'field': ')(?:accessibility_needs\.)?(\w+)")
 
 
 def _revision(form: dict[str, str]) -> int | None:
@@ -221,7 +225,8 @@ class PersonalPages(Controller):
                 principal=viewer, coresearcher_id=viewer.id, data=data, keyring=keyring
             )
         except (msgspec.ValidationError, BadRequest) as exc:
-            field = next((name for name in ("phone", "organisation", "notes") if name in str(exc)), "phone")
+            named = FIELD_IN_ERROR.search(str(exc)) or FIELD_IN_ERROR.search(str(getattr(exc, "errors", "")))
+            field = named.group(1) if named and named.group(1) in EDITABLE else "phone"
             errors.add(field, N_("Check this field: it is too long or has characters we cannot store."))
         if errors:
             profile = await profiles.get_profile(principal=viewer, coresearcher_id=viewer.id, keyring=keyring)

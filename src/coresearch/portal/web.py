@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 from typing import Any
+from urllib.parse import urlencode
 
 from litestar import Request, Response
 from litestar.config.csrf import CSRFConfig
+from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie, ResponseHeader
 from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException
@@ -76,12 +78,21 @@ def render(
 ) -> Template:
     """A page in the visitor's language; a `?lang=` choice is remembered in a cookie."""
     language = language_of(request)
+    other = "en" if language == "nb" else "nb"
+    query = [(name, value) for name, value in request.query_params.multi_items() if name != "lang"]
+    switch_url = f"{request.url.path}?{urlencode([*query, ('lang', other)])}"
     cookies = list(cookies or [])
     if request.query_params.get("lang") in i18n.LANGUAGES:
         cookies.append(_language_cookie(request, language))
     return Template(
         template_name=f"portal/{template}",
-        context={"lang": language, "viewer": viewer, "path": request.url.path, **context},
+        context={
+            "lang": language,
+            "viewer": viewer,
+            "path": request.url.path,
+            "switch_url": switch_url,
+            **context,
+        },
         status_code=status_code,
         cookies=cookies,
     )
@@ -107,8 +118,6 @@ class PortalCSRFMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Check the request with the cookie settings that fit its connection."""
-        from litestar.connection import ASGIConnection
-
         connection: ASGIConnection[Any, Any, Any, Any] = ASGIConnection(scope)
         chosen = self.plain if is_plain_loopback(connection) else self.secure
         await chosen(scope, receive, send)
