@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime
 
 import httpx
 import pytest
@@ -14,6 +15,8 @@ from coresearch.domain.involvement.tables import EvaluationAnswer
 from tests.conftest import World
 from tests.portal_helpers import browser, csrf_token, portal_sign_in, submit
 from tests.portal_world import PortalData, build, session_for
+from tests.test_claims import claim, move
+from tests.test_time_entries import entry, post
 
 PAGE_BUDGET = 60 * 1024
 
@@ -307,3 +310,28 @@ async def test_a_field_the_profile_refuses_is_named_next_to_it(
         refused = await submit(portal, "/portal/my-data", "/portal/my-data", {"organisation": "Æ" * 5000})
     assert refused.status_code == 400
     assert 'aria-describedby="organisation-error"' in refused.text and 'href="#organisation"' in refused.text
+
+
+async def test_the_home_page_warns_when_paid_hours_near_the_aap_limit(
+    client: httpx.AsyncClient, app: Litestar, world: World, data: PortalData
+) -> None:
+    lead, co = world.people["lead"], world.people["co_researcher"]
+    today = datetime.now(UTC).date()  # the service's day is UTC
+    for _ in range(3):  # 3 × 16 h approved today: over 0.6 × 75 h in the current period
+        made = await post(
+            client, lead, world, "time-entries", entry(world, worked_on=today.isoformat(), minutes=960)
+        )
+        assert made.status_code == 201, made.text
+    claimed = await claim(
+        client, world, key="aap", period_start=today.isoformat(), period_end=today.isoformat()
+    )
+    assert claimed.status_code == 201, claimed.text
+    assert (await move(client, lead, claimed.json()["id"], "attest")).status_code == 200
+    assert (
+        await move(client, world.people["research_leader"], claimed.json()["id"], "approve")
+    ).status_code == 200
+    async with browser(app) as portal:
+        await session_for(portal, co.id)
+        home = (await portal.get("/portal/")).text
+    assert "Du nærmer deg grensen for arbeid mens du får AAP" in home
+    assert "Grensen er 45\u00a0t." in home

@@ -180,7 +180,9 @@ def create_user(email: str, role: str, full_name: str, password: str | None) -> 
     if user.invite_token:
         click.echo(
             f"Invite token (valid until {user.invite_expires_at:%Y-%m-%d %H:%M} UTC, shown once): "
-            f"{user.invite_token}\nThe user sets a password with POST /api/v1/auth/invites/accept."
+            f"{user.invite_token}\nThe user sets a password in the portal, "
+            f"<service address>/portal/invite?token={user.invite_token}\n"
+            "(or with POST /api/v1/auth/invites/accept)."
         )
 
 
