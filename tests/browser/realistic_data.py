@@ -162,7 +162,8 @@ def add_portal_data(service: RunningService) -> PortalWorld:
     paid = _claim(api, project_id, ase, today - timedelta(days=30), today - timedelta(days=15))
     api.call("POST", f"/claims/{paid}/attest", "lead")
     api.call("POST", f"/claims/{paid}/approve", "leader")
-    paid_on = {"paid_on": (today - timedelta(days=3)).isoformat(), "reference": "Lønnskjøring november"}
+    # Paid the day it was made: a claim cannot be paid before it was submitted.
+    paid_on = {"paid_on": today.isoformat(), "reference": "Lønnskjøring november"}
     api.call("POST", f"/claims/{paid}/mark-paid", "leader", json=paid_on)
     _time_entry(api, project_id, ase, today - timedelta(days=6), 180, "Forberede første analyseverksted")
     _claim(api, project_id, ase, today - timedelta(days=14), today - timedelta(days=1))
