@@ -28,6 +28,7 @@ class AuditAction(StrEnum):
     task_unassign = "task.unassign"
     meeting_create = "meeting.create"
     meeting_update = "meeting.update"
+    meeting_cancel = "meeting.cancel"
     meeting_attendance = "meeting.attendance"
     meeting_attendance_remove = "meeting.attendance_remove"
     activity_create = "activity.create"
@@ -72,6 +73,8 @@ class AuditAction(StrEnum):
     claim_mark_paid = "claim.mark_paid"
     payroll_export = "payroll.export"
     payroll_mark_exported = "payroll.mark_exported"
+    notification_preferences_put = "notification_preferences.put"
+    notification_retry = "notification.retry"
 
 
 ACTIONS = frozenset(action.value for action in AuditAction)

@@ -20,6 +20,7 @@ from piccolo.querystring import QueryString
 from coresearch.domain.accounts.schemas import Principal
 from coresearch.domain.accounts.service import actor_of
 from coresearch.domain.audit import service as audit
+from coresearch.domain.notifications import events as notices
 from coresearch.domain.projects.access import STAFF, ProjectAccess, project_access
 from coresearch.domain.projects.tables import MemberRole
 from coresearch.domain.work import schemas as s
@@ -190,6 +191,7 @@ async def create_task(*, principal: Principal, project_id: UUID, data: s.TaskCre
             entity_id=task.id,
             after={"project_id": str(project_id), **_audited(row, assignee_ids)},
         )
+        await notices.task_created(task=row, assignee_ids=assignee_ids, actor_id=principal.id)
     return _to_task(row, assignee_ids)
 
 
@@ -287,5 +289,12 @@ async def update_task(*, principal: Principal, task_id: UUID, data: s.TaskUpdate
             entity="task",
             fields=TASK_FIELDS,
             related=(_audited_assignees(before_assignees), _audited_assignees(after_assignees)),
+        )
+        await notices.task_changed(
+            before=before,
+            after=after,
+            before_assignees=before_assignees,
+            after_assignees=after_assignees,
+            actor_id=principal.id,
         )
     return _to_task(after, after_assignees)
