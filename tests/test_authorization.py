@@ -15,6 +15,7 @@ from tests import (
     authz_coresearchers,
     authz_documents,
     authz_involvement,
+    authz_notifications,
     authz_payments,
     authz_privacy,
     authz_recruitment,
@@ -114,6 +115,7 @@ AREAS = (
     authz_recruitment,
     authz_privacy,
     authz_payments,
+    authz_notifications,
 )
 for area in AREAS:
     MATRIX |= area.MATRIX

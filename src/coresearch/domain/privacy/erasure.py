@@ -1,7 +1,7 @@
 """`POST /coresearchers/{id}/erase`: a co-researcher's personal data removed or replaced everywhere.
 
 One transaction: the account is pseudonymised and disabled, tokens and invites deleted, the
-profile and consents deleted, recruitment records and accepted agreement texts pseudonymised,
+profile, consents, notifications and notification preferences deleted, recruitment records and accepted agreement texts pseudonymised,
 every membership ended as a withdrawal ends it, the person's name, e-mail and phone masked in the
 audit log, and the documents that are theirs alone deleted (their objects through the deletion
 outbox, after the commit). What stays (training, past attendance, activities, evaluation
@@ -26,6 +26,7 @@ from coresearch.domain.audit.service import Actor
 from coresearch.domain.coresearchers.tables import ConsentDecision, Profile
 from coresearch.domain.documents.consistency import delete_after_commit
 from coresearch.domain.documents.tables import Document, DocumentVersion, PendingDeletion, Visibility
+from coresearch.domain.notifications.tables import Notification, NotificationPreference
 from coresearch.domain.privacy import schemas as s
 from coresearch.domain.privacy.masking import mask_in_audit_log
 from coresearch.domain.projects import service as projects
@@ -178,6 +179,17 @@ async def erase(
         )
         removed["profile"] = len(
             await Profile.delete().where(Profile.user == coresearcher_id).returning(Profile.id)
+        )
+        # Messages name the person and carry their amounts; preferences are theirs alone.
+        removed["notifications"] = len(
+            await Notification.delete()
+            .where(Notification.recipient == coresearcher_id)
+            .returning(Notification.id)
+        )
+        removed["notification_preferences"] = len(
+            await NotificationPreference.delete()
+            .where(NotificationPreference.user == coresearcher_id)
+            .returning(NotificationPreference.id)
         )
         await LoginThrottle.delete().where(LoginThrottle.key == account_key(person["email"]))
         await User.update(
