@@ -192,7 +192,8 @@ CATALOGUE: dict[Kind, dict[Language, tuple[str, list[str]]]] = {
         Language.nb: (
             "Honorarkravet ditt er attestert",
             [
-                "Kravet ditt for {period_start}–{period_end} i prosjektet «{project}» på {total} er attestert "
+                "Kravet ditt for {period_start}–{period_end} i prosjektet «{project}» "
+                "på {total} er attestert "
                 "av prosjektleder.",
                 "Det skal så godkjennes før det betales.",
             ],
@@ -200,7 +201,8 @@ CATALOGUE: dict[Kind, dict[Language, tuple[str, list[str]]]] = {
         Language.en: (
             "Your claim is attested",
             [
-                "Your claim for {period_start}–{period_end} in the project “{project}” of {total} is attested by "
+                "Your claim for {period_start}–{period_end} in the project “{project}” "
+                "of {total} is attested by "
                 "the project lead.",
                 "It is to be approved next, and then paid.",
             ],
@@ -210,14 +212,16 @@ CATALOGUE: dict[Kind, dict[Language, tuple[str, list[str]]]] = {
         Language.nb: (
             "Honorarkravet ditt er godkjent",
             [
-                "Kravet ditt for {period_start}–{period_end} i prosjektet «{project}» på {total} er godkjent.",
+                "Kravet ditt for {period_start}–{period_end} i prosjektet «{project}» "
+                "på {total} er godkjent.",
                 "Forventet utbetaling: {expected_on}.",
             ],
         ),
         Language.en: (
             "Your claim is approved",
             [
-                "Your claim for {period_start}–{period_end} in the project “{project}” of {total} is approved.",
+                "Your claim for {period_start}–{period_end} in the project “{project}” "
+                "of {total} is approved.",
                 "Expected payment: {expected_on}.",
             ],
         ),
@@ -226,13 +230,15 @@ CATALOGUE: dict[Kind, dict[Language, tuple[str, list[str]]]] = {
         Language.nb: (
             "Honoraret ditt er betalt",
             [
-                "Kravet ditt for {period_start}–{period_end} i prosjektet «{project}» på {total} ble betalt {paid_on}."
+                "Kravet ditt for {period_start}–{period_end} i prosjektet «{project}» "
+                "på {total} ble betalt {paid_on}."
             ],
         ),
         Language.en: (
             "Your fee is paid",
             [
-                "Your claim for {period_start}–{period_end} in the project “{project}” of {total} was paid on "
+                "Your claim for {period_start}–{period_end} in the project “{project}” "
+                "of {total} was paid on "
                 "{paid_on}."
             ],
         ),
@@ -249,9 +255,11 @@ CATALOGUE: dict[Kind, dict[Language, tuple[str, list[str]]]] = {
         Language.en: (
             "Your claim is rejected",
             [
-                "Your claim for {period_start}–{period_end} in the project “{project}” of {total} is rejected.",
+                "Your claim for {period_start}–{period_end} in the project “{project}” "
+                "of {total} is rejected.",
                 "Reason: {reason}",
-                "The hours and expenses can go into a new claim. Ask the project lead if anything is unclear.",
+                "The hours and expenses can go into a new claim. Ask the project lead "
+                "if anything is unclear.",
             ],
         ),
     },
@@ -259,22 +267,28 @@ CATALOGUE: dict[Kind, dict[Language, tuple[str, list[str]]]] = {
         Language.nb: (
             "Betalte timer nær grensen for perioden",
             [
-                "De betalte timene dine i perioden {starts_on}–{ends_on} er nær grensen du har bedt oss passe på.",
-                "Se timene per periode når du logger inn, og snakk med prosjektleder før du tar flere oppdrag.",
+                "De betalte timene dine i perioden {starts_on}–{ends_on} er nær "
+                "grensen du har bedt oss passe på.",
+                "Se timene per periode når du logger inn, og snakk med prosjektleder "
+                "før du tar flere oppdrag.",
             ],
         ),
         Language.en: (
             "Paid hours close to the limit for the period",
             [
-                "Your paid hours in the period {starts_on}–{ends_on} are close to the limit you asked us to watch.",
-                "See your hours per period when you sign in, and talk to the project lead before taking on more.",
+                "Your paid hours in the period {starts_on}–{ends_on} are close to the "
+                "limit you asked us to watch.",
+                "See your hours per period when you sign in, and talk to the project "
+                "lead before taking on more.",
             ],
         ),
     },
 }
 
 FOOTER = {
-    Language.nb: "Du får denne meldingen fra coresearch. Du velger selv hvilke varsler du får, under Varsler.",
+    Language.nb: (
+        "Du får denne meldingen fra coresearch. Du velger selv hvilke varsler du får, under Varsler."
+    ),
     Language.en: "This message comes from coresearch. You choose which notices you get, under Notifications.",
 }
 NO_DUE_DATE = {Language.nb: "ingen frist", Language.en: "no due date"}
