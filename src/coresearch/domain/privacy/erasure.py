@@ -3,10 +3,11 @@
 One transaction: the account is pseudonymised and disabled, tokens and invites deleted, the
 profile, consents, notifications and their preferences deleted, recruitment records and accepted
 agreement texts pseudonymised, every membership ended as a withdrawal ends it, the person's name,
-e-mail and phone masked in the audit log, and the documents that are theirs alone deleted (their objects through the deletion
-outbox, after the commit). What stays (training, past attendance, activities, evaluation
-participation) names only the pseudonymised user id. Payment records do not exist yet; when they
-land they are kept, pseudonymised, as bookkeeping law requires (docs/security.md).
+e-mail and phone masked in the audit log, and the documents that are theirs alone deleted (their
+objects through the deletion outbox, after the commit). What stays (training, past attendance,
+activities, evaluation participation) names only the pseudonymised user id. Payment records do not
+exist yet; when they land they are kept, pseudonymised, as bookkeeping law requires
+(docs/security.md).
 """
 
 from __future__ import annotations
