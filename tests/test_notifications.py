@@ -13,12 +13,14 @@ from uuid import UUID
 import httpx
 import pytest
 from icalendar import Calendar
+from litestar import Litestar
 
 from coresearch.domain.notifications import delivery, outbox, worker
 from coresearch.domain.notifications.delivery import deliver_due
 from coresearch.domain.notifications.mailer import SmtpMailer
-from coresearch.domain.notifications.sweep import SweepReport, sweep
+from coresearch.domain.notifications.sweep import BenefitCheck, SweepReport, sweep
 from coresearch.domain.notifications.tables import Notification
+from coresearch.lib.crypto import keyring_for
 from coresearch.lib.db import current_engine
 from coresearch.lib.records import now
 from coresearch.settings import NotificationSettings
@@ -560,3 +562,26 @@ async def test_ids_are_uuids(client: httpx.AsyncClient, world: World) -> None:
     await task(client, world)
     (notice,) = await inbox(client, world.people["co_researcher"])
     assert UUID(notice["id"]) and notice["entity"] == "task"
+
+
+async def test_a_benefit_warning_goes_to_the_person_on_aap_once_per_period_without_naming_the_benefit(
+    client: httpx.AsyncClient, world: World, app: Litestar
+) -> None:
+    from tests.test_benefit_periods import set_benefit, work_either_side_of_a_boundary
+
+    await work_either_side_of_a_boundary(client, world)
+    keyring = keyring_for(app.state.settings.data_keys)
+    check = BenefitCheck(keyring=keyring, share=0.01)  # a 45-minute limit: the period is over it
+    moment = datetime.fromisoformat("2026-03-17T12:00:00+00:00")
+    assert (await sweep(now=moment, settings=REMINDERS, benefits=check)).benefit_warnings == 0  # not on AAP
+    await set_benefit(client, world, "aap")
+    assert (await sweep(now=moment, settings=REMINDERS, benefits=check)).benefit_warnings == 1
+    assert (
+        await sweep(now=moment + timedelta(days=1), settings=REMINDERS, benefits=check)
+    ).benefit_warnings == 0
+    (warning,) = [
+        n for n in await inbox(client, world.people["co_researcher"]) if n["kind"] == "benefit_warning"
+    ]
+    assert "16. mars 2026–29. mars 2026" in warning["body_text"]
+    assert "AAP" not in warning["body_text"] and "arbeidsavklaring" not in warning["body_text"]
+    assert not [n for n in await inbox(client, world.people["lead"]) if n["kind"] == "benefit_warning"]

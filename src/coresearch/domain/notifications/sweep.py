@@ -12,7 +12,9 @@ import msgspec
 from coresearch.domain.documents.documents import has_meeting_papers
 from coresearch.domain.notifications import events
 from coresearch.domain.notifications.papers import papers_due_at
+from coresearch.domain.payments.benefit_notices import periods_to_warn
 from coresearch.domain.work import notices as work
+from coresearch.lib.crypto import Keyring
 from coresearch.lib.db import transaction
 from coresearch.settings import NotificationSettings
 
@@ -26,10 +28,21 @@ class SweepReport(msgspec.Struct):
     meeting_reminders: int = 0
     task_reminders: int = 0
     papers_warnings: int = 0
+    benefit_warnings: int = 0
 
 
-async def sweep(*, now: datetime, settings: NotificationSettings) -> SweepReport:
-    """Write the reminders and warnings due at `now`."""
+class BenefitCheck(msgspec.Struct, frozen=True):
+    """What the benefit-period warning needs: the keys to read benefit status, and the share."""
+
+    keyring: Keyring
+    share: float
+
+
+async def sweep(
+    *, now: datetime, settings: NotificationSettings, benefits: BenefitCheck | None = None
+) -> SweepReport:
+    """Write the reminders and warnings due at `now` (benefit warnings when `benefits` is given:
+    once per person and period, to the person alone)."""
     report = SweepReport()
     meeting_window = timedelta(hours=settings.meeting_reminder_hours)
     for meeting in await work.upcoming_meetings(now=now, within=meeting_window):
@@ -49,4 +62,10 @@ async def sweep(*, now: datetime, settings: NotificationSettings) -> SweepReport
                 continue
             if await work.record_papers_warning(meeting_id=meeting["id"], moment=now):
                 report.papers_warnings += await events.papers_missing(meeting=meeting, days_ahead=due[1])
+    if benefits is not None:
+        for period in await periods_to_warn(today=now.date(), keyring=benefits.keyring, share=benefits.share):
+            async with transaction():
+                report.benefit_warnings += await events.benefit_warning(
+                    coresearcher_id=period.coresearcher_id, starts_on=period.starts_on, ends_on=period.ends_on
+                )
     return report

@@ -16,7 +16,8 @@ import structlog
 
 from coresearch.domain.notifications.delivery import BATCH, DeliveryReport, deliver_due
 from coresearch.domain.notifications.mailer import SmtpMailer
-from coresearch.domain.notifications.sweep import SweepReport, sweep
+from coresearch.domain.notifications.sweep import BenefitCheck, SweepReport, sweep
+from coresearch.lib.crypto import keyring_for
 from coresearch.lib.records import now as clock
 from coresearch.settings import Settings
 
@@ -36,7 +37,8 @@ class Round(msgspec.Struct):
 
 async def run_once(*, settings: Settings, now: datetime) -> Round:
     """One round at `now`: sweep, then deliver every due message (with SMTP configured)."""
-    swept = await sweep(now=now, settings=settings.notifications)
+    benefits = BenefitCheck(keyring=keyring_for(settings.data_keys), share=settings.aap_warning_share)
+    swept = await sweep(now=now, settings=settings.notifications, benefits=benefits)
     total = DeliveryReport()
     if settings.smtp is not None:
         while True:
