@@ -47,6 +47,7 @@ from coresearch.lib.openapi import StrictStructSchemaPlugin, TruthfulOpenAPI
 from coresearch.lib.options import options_middleware
 from coresearch.lib.problems import problem_details_config
 from coresearch.lib.storage import DocumentStore, StorageUnavailable, build_document_store
+from coresearch.portal.routes import portal_route_handlers, template_config
 from coresearch.settings import Settings, load_settings
 
 logger = structlog.get_logger(__name__)
@@ -171,8 +172,10 @@ class ApplicationCore(InitPluginProtocol):
                 create_static_files_router(
                     path=DOCS_ASSETS, directories=[_swagger_ui_assets()], include_in_schema=False
                 ),
+                *portal_route_handlers(settings),
             ]
         )
+        app_config.template_config = template_config()
         metrics = PrometheusConfig(app_name="coresearch", group_path=True)
         app_config.middleware[:0] = [metrics.middleware]
         app_config.request_class = ApiRequest
