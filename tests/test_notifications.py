@@ -585,3 +585,47 @@ async def test_a_benefit_warning_goes_to_the_person_on_aap_once_per_period_witho
     assert "16. mars 2026–29. mars 2026" in warning["body_text"]
     assert "AAP" not in warning["body_text"] and "arbeidsavklaring" not in warning["body_text"]
     assert not [n for n in await inbox(client, world.people["lead"]) if n["kind"] == "benefit_warning"]
+
+
+# --- the portal ------------------------------------------------------------------------------------------
+
+
+async def test_the_portal_lists_notifications_marks_them_read_and_saves_preferences(
+    client: httpx.AsyncClient, app: Litestar, world: World
+) -> None:
+    from tests.portal_helpers import browser, submit
+    from tests.portal_world import session_for
+
+    co = world.people["co_researcher"]
+    await task(client, world, title="Les sakspapirene – ærlig talt")
+    async with browser(app) as portal:
+        await session_for(portal, co.id)
+        page = await portal.get("/portal/notifications")
+        assert page.status_code == 200
+        assert "Ny oppgave: Les sakspapirene – ærlig talt" in page.text and "Merk som lest" in page.text
+        read = await submit(portal, "/portal/notifications", "/portal/notifications/read-all")
+        assert read.status_code == 303
+        assert "Du har ingen nye varsler." in (await portal.get("/portal/notifications")).text
+        choices = {"tasks": "portal", "meetings": "email", "meeting_papers": "email", "reminders": "off"}
+        kept = {"agreements": "portal", "payments": "off", "benefits": "email"}
+        refused = await submit(
+            portal,
+            "/portal/notifications/settings",
+            "/portal/notifications/settings",
+            {**choices, **kept, "language": "en"},
+        )
+        assert refused.status_code == 400
+        assert (
+            "Dette kan du ikke slå av." in refused.text
+            and 'aria-describedby="payments-error"' in refused.text
+        )
+        saved = await submit(
+            portal,
+            "/portal/notifications/settings",
+            "/portal/notifications/settings",
+            {**choices, **kept, "payments": "portal", "language": "en"},
+        )
+        assert saved.status_code == 303
+    shown = (await client.get(f"{API}/me/notification-preferences", headers=co.headers)).json()
+    assert shown["language"] == "en" and shown["channels"]["reminders"] == "off"
+    assert shown["channels"]["payments"] == "portal" and shown["channels"]["tasks"] == "portal"
