@@ -8,6 +8,7 @@ import asyncio
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from email.message import EmailMessage
+from pathlib import Path
 from uuid import UUID
 
 import httpx
@@ -23,7 +24,7 @@ from coresearch.domain.notifications.tables import Notification
 from coresearch.lib.crypto import keyring_for
 from coresearch.lib.db import current_engine
 from coresearch.lib.records import now
-from coresearch.settings import NotificationSettings
+from coresearch.settings import NotificationSettings, SettingsError, load_settings
 from tests.conftest import Person, World
 from tests.mail_server import MAIL_FROM, MailServer
 from tests.test_agreements import act, active, draft
@@ -629,3 +630,40 @@ async def test_the_portal_lists_notifications_marks_them_read_and_saves_preferen
     shown = (await client.get(f"{API}/me/notification-preferences", headers=co.headers)).json()
     assert shown["language"] == "en" and shown["channels"]["reminders"] == "off"
     assert shown["channels"]["payments"] == "portal" and shown["channels"]["tasks"] == "portal"
+
+
+# --- settings ----------------------------------------------------------------------------------------------
+
+
+def test_smtp_settings_are_read_and_checked(tmp_path: Path) -> None:
+    base = {"COSEARCH_DATA_DIR": str(tmp_path)}
+    assert load_settings(base).smtp is None
+    smtp = load_settings({**base, "COSEARCH_SMTP_HOST": "mailpit", "COSEARCH_SMTP_PORT": "1025"}).smtp
+    assert smtp is not None and (smtp.host, smtp.port, smtp.starttls, smtp.username) == (
+        "mailpit",
+        1025,
+        False,
+        None,
+    )
+    relay = load_settings(
+        {
+            **base,
+            "COSEARCH_SMTP_HOST": "smtp.example.no",
+            "COSEARCH_SMTP_USERNAME": "varsler",
+            "COSEARCH_SMTP_PASSWORD": "hemmelig",
+            "COSEARCH_MAIL_FROM": "varsler@example.no",
+        }
+    ).smtp
+    assert (
+        relay is not None and relay.port == 587 and relay.starttls and relay.mail_from == "varsler@example.no"
+    )
+    for bad, named in (
+        ({"COSEARCH_SMTP_USERNAME": "varsler"}, "COSEARCH_SMTP_PASSWORD"),
+        ({"COSEARCH_SMTP_PORT": "70000"}, "COSEARCH_SMTP_PORT"),
+        ({"COSEARCH_MAIL_FROM": "ikke en adresse"}, "COSEARCH_MAIL_FROM"),
+        ({"COSEARCH_SMTP_STARTTLS": "kanskje"}, "COSEARCH_SMTP_STARTTLS"),
+    ):
+        with pytest.raises(SettingsError, match=named):
+            load_settings({**base, "COSEARCH_SMTP_HOST": "smtp.example.no", **bad})
+    timing = load_settings({**base, "COSEARCH_MEETING_REMINDER_HOURS": "48"}).notifications
+    assert timing.meeting_reminder_hours == 48 and timing.max_attempts == 8
