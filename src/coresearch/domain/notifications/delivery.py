@@ -90,11 +90,12 @@ async def _claim(moment: datetime, batch: int) -> list[dict[str, Any]]:
                 Notification.attempts: Notification.attempts + 1,
             }
         ).where(Notification.id.is_in(ids) & (Notification.status == DeliveryStatus.pending.value))
+        # Locked (PostgreSQL) or behind the one write lock (SQLite): every id is this worker's now.
         rows = await Notification.select(
             *Notification.all_columns(),
             Notification.recipient.email.as_alias("to_email"),
             Notification.recipient.full_name.as_alias("to_name"),
-        ).where(Notification.id.is_in(ids) & (Notification.claimed_at == moment))
+        ).where(Notification.id.is_in(ids))
     return sorted(rows, key=lambda row: (row["next_attempt_at"], row["id"]))
 
 
@@ -153,7 +154,6 @@ async def deliver_due(
         unsettled = await Notification.select(Notification.id, Notification.attempts).where(
             Notification.id.is_in([row["id"] for row in rows])
             & (Notification.status == DeliveryStatus.sending.value)
-            & (Notification.claimed_at == now)
         )
         for row in unsettled:
             await _failed(row, f"{type(exc).__name__}: {exc}", now, max_attempts, report)
