@@ -667,3 +667,16 @@ def test_smtp_settings_are_read_and_checked(tmp_path: Path) -> None:
             load_settings({**base, "COSEARCH_SMTP_HOST": "smtp.example.no", **bad})
     timing = load_settings({**base, "COSEARCH_MEETING_REMINDER_HOURS": "48"}).notifications
     assert timing.meeting_reminder_hours == 48 and timing.max_attempts == 8
+
+
+def test_mail_preview_prints_the_newest_messages_of_the_embedded_default(tmp_path: Path) -> None:
+    from tests.test_cli import run
+
+    env = {"COSEARCH_DATA_DIR": str(tmp_path / "data"), "CWD": str(tmp_path)}
+    assert run(env, "migrate").returncode == 0
+    empty = run(env, "mail-preview")
+    assert empty.returncode == 0 and "No messages yet." in empty.stderr
+    assert run(env, "demo").returncode == 0
+    shown = run(env, "mail-preview", "--limit", "3")
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.count("Subject: ") == 3 and "kept" in shown.stdout
