@@ -82,6 +82,9 @@ MATRIX: dict[tuple[str, str], Case] = {
         body=lambda p, w: {"agenda": "1. Velkommen\n2. Intervjuguiden"},
         expected=answers(200, **STAFF_ACTIONS),
     ),
+    ("POST", "/api/v1/meetings/{meeting_id:uuid}/cancel"): Case(
+        url=meeting_url("/cancel"), expected=answers(200, **STAFF_ACTIONS)
+    ),
     ("GET", "/api/v1/meetings/{meeting_id:uuid}/attendance"): Case(
         url=meeting_url("/attendance"), expected=answers(200, **STAFF_ACTIONS)
     ),
@@ -91,3 +94,6 @@ MATRIX: dict[tuple[str, str], Case] = {
         expected=answers(200, **STAFF_ACTIONS),
     ),
 }
+
+# A meeting is cancelled once; each persona gets a meeting afresh.
+ONE_SHOT = {("POST", "/api/v1/meetings/{meeting_id:uuid}/cancel")}

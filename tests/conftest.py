@@ -30,6 +30,7 @@ from piccolo.table import sort_table_classes
 from coresearch.app import create_app
 from coresearch.domain.accounts.tokens import issue_token
 from coresearch.domain.documents import repair
+from coresearch.domain.notifications import worker as notifications_worker
 from coresearch.lib import db, passwords
 from coresearch.settings import S3Settings, Settings, load_settings, new_data_key
 from tests.seaweed import SeaweedServer, remove_bucket, s3_from_environment, start_seaweedfs
@@ -135,8 +136,10 @@ async def app(backend: Backend) -> AsyncIterator[Litestar]:
 
     Its background retry of pending object deletions is slowed to once a day, so it cannot race
     the tests that look at pending rows (tests/test_storage_check.py drives the retry directly).
+    The mail worker is slowed the same way: tests/test_notifications.py drives `deliver_due`.
     """
     repair.RETRY_INTERVAL_SECONDS = 24 * 3600
+    notifications_worker.POLL_SECONDS = 24 * 3600
     application = create_app(backend.settings)
     started, stopping = asyncio.Event(), asyncio.Event()
 

@@ -16,6 +16,7 @@ from tests import (
     authz_coresearchers,
     authz_documents,
     authz_involvement,
+    authz_notifications,
     authz_payments,
     authz_privacy,
     authz_recruitment,
@@ -118,6 +119,7 @@ AREAS = (
     authz_payments,
     authz_certificates,
     authz_reports,
+    authz_notifications,
 )
 for area in AREAS:
     MATRIX |= area.MATRIX

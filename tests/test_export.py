@@ -23,6 +23,8 @@ NOT_PEOPLE = {
     "claim_lines.expense_id",
     "idempotency_keys.project",
     "idempotency_keys.claim_id",
+    "notifications.project",
+    "notifications.entity_id",
 }
 
 

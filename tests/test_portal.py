@@ -42,6 +42,8 @@ def pages(data: PortalData) -> list[str]:
         f"/portal/evaluation/{data.round_id}",
         "/portal/my-data",
         "/portal/password",
+        "/portal/notifications",
+        "/portal/notifications/settings",
     ]
 
 

@@ -4,6 +4,8 @@ on a page that is not the person's own (docs/portal.md, "Security")."""
 
 from __future__ import annotations
 
+import uuid
+
 import httpx
 import pytest
 from litestar import Litestar
@@ -44,6 +46,13 @@ def form_posts(data: PortalData) -> dict[str, dict[str, str]]:
             "change": "3",
         },
         "/portal/my-data": {"phone": "", "organisation": "Endret"},
+        f"/portal/notifications/{uuid.uuid4()}/read": {},
+        "/portal/notifications/read-all": {},
+        "/portal/notifications/settings": {
+            **{topic: "portal" for topic in ("tasks", "meetings", "meeting_papers", "reminders")},
+            **{topic: "portal" for topic in ("agreements", "payments", "benefits")},
+            "language": "en",
+        },
     }
 
 

@@ -32,6 +32,9 @@ from coresearch.domain.coresearchers import controllers as coresearchers_control
 from coresearch.domain.documents import controllers as documents_controllers
 from coresearch.domain.documents.repair import retry_pending_deletions_forever
 from coresearch.domain.involvement import controllers as involvement_controllers
+from coresearch.domain.notifications import controllers as notifications_controllers
+from coresearch.domain.notifications import outbox as notifications_outbox
+from coresearch.domain.notifications import worker as notifications_worker
 from coresearch.domain.operations.controllers import HealthController
 from coresearch.domain.payments import controllers as payments_controllers
 from coresearch.domain.privacy import controllers as privacy_controllers
@@ -108,6 +111,7 @@ def api_route_handlers() -> list[Any]:
         *payments_controllers.ROUTE_HANDLERS,
         *certificates_controllers.ROUTE_HANDLERS,
         *reports_controllers.ROUTE_HANDLERS,
+        *notifications_controllers.ROUTE_HANDLERS,
     ]
 
 
@@ -140,12 +144,15 @@ class ApplicationCore(InitPluginProtocol):
             except StorageUnavailable as exc:
                 logger.warning("storage not ready at start-up", error=str(exc))
             retries = asyncio.create_task(retry_pending_deletions_forever(store), name="deletion-retries")
+            notifications_outbox.configure(mail_enabled=settings.smtp is not None)
+            notices = asyncio.create_task(notifications_worker.run_forever(settings), name="notifications")
             try:
                 yield
             finally:
-                retries.cancel()
-                with suppress(asyncio.CancelledError):
-                    await retries
+                for task in (retries, notices):
+                    task.cancel()
+                    with suppress(asyncio.CancelledError):
+                        await task
                 await store.close()
                 await db.close_database(engine)
 

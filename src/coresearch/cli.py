@@ -186,6 +186,25 @@ def create_user(email: str, role: str, full_name: str, password: str | None) -> 
         )
 
 
+@main.command("mail-preview")
+@click.option(
+    "--limit", default=10, show_default=True, type=click.IntRange(1, 200), help="How many messages."
+)
+def mail_preview(limit: int) -> None:
+    """Print the newest notification messages (what was, or would be, mailed)."""
+    from coresearch.domain.notifications.preview import newest
+
+    settings = _settings()
+
+    async def work() -> list[str]:
+        return await newest(limit=limit)
+
+    messages = _with_database(settings, work)
+    if not messages:
+        click.echo("No messages yet.", err=True)
+    click.echo("\n\n----\n\n".join(messages))
+
+
 @main.command("storage-check")
 @click.option(
     "--repair",

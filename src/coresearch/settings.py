@@ -42,6 +42,26 @@ class S3Settings(msgspec.Struct, frozen=True):
     secure: bool
 
 
+class SmtpSettings(msgspec.Struct, frozen=True):
+    """The mail server notifications are sent through (none: they stay in the portal)."""
+
+    host: str
+    port: int
+    username: str | None
+    password: str | None
+    starttls: bool
+    mail_from: str
+
+
+class NotificationSettings(msgspec.Struct, frozen=True):
+    """When reminders go out and how the outbox retries."""
+
+    meeting_reminder_hours: int = 24
+    task_reminder_hours: int = 24
+    max_attempts: int = 8
+    poll_seconds: int = 15
+
+
 class Settings(msgspec.Struct, frozen=True):
     """Everything the service reads from its environment."""
 
@@ -57,6 +77,8 @@ class Settings(msgspec.Struct, frozen=True):
     log_level: str = "INFO"
     log_json: bool | None = None
     aap_warning_share: float = 0.6
+    smtp: SmtpSettings | None = None
+    notifications: NotificationSettings = NotificationSettings()
 
     @property
     def embedded(self) -> bool:
@@ -170,6 +192,35 @@ def _embedded_secrets(data_dir: Path) -> dict[str, str]:
     return {key: value for key, value in dotenv_values(path, interpolate=False).items() if value is not None}
 
 
+def _smtp_settings(env: Mapping[str, str]) -> SmtpSettings | None:
+    """The SMTP settings, or None without `COSEARCH_SMTP_HOST` (mail stays in the portal)."""
+    host = _get(env, "SMTP_HOST")
+    if host is None:
+        return None
+    username, password = _get(env, "SMTP_USERNAME"), _get(env, "SMTP_PASSWORD")
+    if (username is None) != (password is None):
+        given, missing = (
+            ("SMTP_USERNAME", "SMTP_PASSWORD") if username else ("SMTP_PASSWORD", "SMTP_USERNAME")
+        )
+        raise SettingsError(f"{PREFIX}{missing}: required when {PREFIX}{given} is set")
+    port = _parse_int(env, "SMTP_PORT", 587, 1)
+    if port > 65535:
+        raise SettingsError(f"{PREFIX}SMTP_PORT: must be at most 65535, got {port}")
+    mail_from = _get(env, "MAIL_FROM") or "coresearch@localhost"
+    from coresearch.lib.emails import email_problem
+
+    if "@" not in mail_from or (mail_from != "coresearch@localhost" and email_problem(mail_from)):
+        raise SettingsError(f"{PREFIX}MAIL_FROM: not an e-mail address: {mail_from!r}")
+    return SmtpSettings(
+        host=host,
+        port=port,
+        username=username,
+        password=password,
+        starttls=_parse_bool(env, "SMTP_STARTTLS", port == 587),
+        mail_from=mail_from,
+    )
+
+
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Build settings from `environ` (default: the process environment).
 
@@ -233,6 +284,13 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     token_ttl_seconds = _parse_int(env, "TOKEN_TTL_SECONDS", 900, 60)
     log_json = None if _get(env, "LOG_JSON") is None else _parse_bool(env, "LOG_JSON", False)
     aap_warning_share = _parse_share(env, "AAP_WARNING_SHARE", 0.6)
+    smtp = _smtp_settings(env)
+    notifications = NotificationSettings(
+        meeting_reminder_hours=_parse_int(env, "MEETING_REMINDER_HOURS", 24, 1),
+        task_reminder_hours=_parse_int(env, "TASK_REMINDER_HOURS", 24, 1),
+        max_attempts=_parse_int(env, "MAIL_MAX_ATTEMPTS", 8, 1),
+        poll_seconds=_parse_int(env, "MAIL_POLL_SECONDS", 15, 1),
+    )
 
     # Secrets last: a configuration that fails above never writes generated secrets to disk.
     if embedded and (_get(env, "SECRET_KEY") is None or _get(env, "DATA_KEYS") is None):
@@ -270,6 +328,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         log_level=log_level,
         log_json=log_json,
         aap_warning_share=aap_warning_share,
+        smtp=smtp,
+        notifications=notifications,
     )
 
 

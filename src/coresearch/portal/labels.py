@@ -72,6 +72,21 @@ SCALE = {
     5: N_("Completely"),
 }
 
+NOTIFICATION_TOPIC = {
+    "tasks": N_("Tasks given to you, and new due dates"),
+    "meetings": N_("Meetings planned, moved or cancelled"),
+    "meeting_papers": N_("Papers for meetings"),
+    "reminders": N_("Reminders before meetings and due dates"),
+    "agreements": N_("Agreements for you to accept"),
+    "payments": N_("Your claims and payments"),
+    "benefits": N_("Warnings about paid hours per period"),
+}
+NOTIFICATION_CHANNEL = {
+    "email": N_("By e-mail and in the portal"),
+    "portal": N_("Only in the portal"),
+    "off": N_("Not at all"),
+}
+
 ALL = {
     "task_status": TASK_STATUS,
     "claim_status": CLAIM_STATUS,
@@ -83,4 +98,6 @@ ALL = {
     "consent_title": CONSENT_TITLE,
     "question": QUESTION,
     "scale": SCALE,
+    "notification_topic": NOTIFICATION_TOPIC,
+    "notification_channel": NOTIFICATION_CHANNEL,
 }

@@ -18,6 +18,7 @@ from litestar.template.config import TemplateConfig
 from coresearch.domain.accounts.schemas import Principal
 from coresearch.portal import i18n, labels
 from coresearch.portal.auth_pages import PasswordPages, SignInPages
+from coresearch.portal.notification_pages import NotificationPages
 from coresearch.portal.pages import WorkPages
 from coresearch.portal.personal_pages import PersonalPages
 from coresearch.portal.session import PORTAL_PATH, SignInRequired, signed_in
@@ -80,7 +81,7 @@ def portal_route_handlers(settings: Settings) -> list[Any]:
     """The portal router, its static files and the root redirect."""
     portal = Router(
         path="/",
-        route_handlers=[SignInPages, PasswordPages, WorkPages, PersonalPages],
+        route_handlers=[SignInPages, PasswordPages, WorkPages, PersonalPages, NotificationPages],
         dependencies={"viewer": Provide(provide_viewer)},
         middleware=[DefineMiddleware(PortalCSRFMiddleware, config=csrf_config(settings.secret_key))],
         response_headers=SECURITY_HEADERS,

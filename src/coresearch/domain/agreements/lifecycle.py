@@ -30,6 +30,7 @@ from coresearch.domain.agreements.service import (
 from coresearch.domain.agreements.tables import Agreement, AgreementStatus, AgreementVersion
 from coresearch.domain.audit import service as audit
 from coresearch.domain.audit.service import Actor
+from coresearch.domain.notifications import events as notices
 from coresearch.lib.db import transaction
 from coresearch.lib.problems import BadRequest, Conflict, Forbidden
 from coresearch.lib.records import locked, now, today
@@ -66,6 +67,7 @@ async def send_agreement(
             after={"status": AgreementStatus.sent.value},
         )
         after = await reload(agreement_id)
+        await notices.agreement_sent(agreement=after, actor_id=principal.id)
         return await detail(principal=principal, row=after)
 
 

@@ -412,3 +412,16 @@ async def rate_table_on(*, project_id: UUID, coresearcher_id: UUID, day: date) -
         .first()
     )
     return None if row is None else UUID(str(row["rate_table_id"]))
+
+
+async def papers_days_ahead(*, project_id: UUID, day: date) -> int | None:
+    """The most days ahead of a meeting on `day` that the project's sent or active agreements
+    covering it promise meeting papers (None: no agreement promises any); the notifications
+    area's papers-ahead rule asks."""
+    rows = await Agreement.select(Agreement.papers_days_ahead).where(
+        (Agreement.project == project_id)
+        & Agreement.status.is_in([AgreementStatus.sent.value, AgreementStatus.active.value])
+        & (Agreement.starts_on <= day)
+        & (Agreement.ends_on >= day)
+    )
+    return max((row["papers_days_ahead"] for row in rows), default=None)

@@ -28,6 +28,7 @@ class AuditAction(StrEnum):
     task_unassign = "task.unassign"
     meeting_create = "meeting.create"
     meeting_update = "meeting.update"
+    meeting_cancel = "meeting.cancel"
     meeting_attendance = "meeting.attendance"
     meeting_attendance_remove = "meeting.attendance_remove"
     activity_create = "activity.create"
@@ -74,6 +75,8 @@ class AuditAction(StrEnum):
     payroll_mark_exported = "payroll.mark_exported"
     certificate_issue = "certificate.issue"
     report_text_save = "report_text.save"
+    notification_preferences_put = "notification_preferences.put"
+    notification_retry = "notification.retry"
 
 
 ACTIONS = frozenset(action.value for action in AuditAction)

@@ -38,6 +38,7 @@ from coresearch.domain.documents.tables import (
 )
 from coresearch.domain.documents.upload import FormUpload, ReceivedFile, receive_upload
 from coresearch.domain.documents.visibility import may_delete, visible_filter
+from coresearch.domain.notifications import papers as meeting_papers
 from coresearch.domain.projects.access import project_access
 from coresearch.lib.db import transaction
 from coresearch.lib.pagination import Page, check_limit, keyset, page_of
@@ -103,6 +104,14 @@ async def create_document(
                 entity_id=document_id,
                 after=audited(row, version),
             )
+            if data.kind == DocumentKind.meeting_papers and data.meeting_id is not None:
+                await meeting_papers.papers_attached(
+                    meeting_id=data.meeting_id,
+                    document=row,
+                    first=not await has_meeting_papers(data.meeting_id, besides=document_id),
+                    moment=moment,
+                    actor_id=principal.id,
+                )
     except BaseException:
         await discard_objects(store, [received.stored.key])
         raise
@@ -238,3 +247,13 @@ async def delete_document(*, principal: Principal, document_id: UUID, store: Doc
             before={**audited(row, current), "versions": len(versions)},
         )
     await delete_after_commit(store, keys)
+
+
+async def has_meeting_papers(meeting_id: UUID, *, besides: UUID | None = None) -> bool:
+    """Whether meeting papers are attached to the meeting (other than the document `besides`)."""
+    query = Document.exists().where(
+        (Document.meeting == meeting_id) & (Document.kind == DocumentKind.meeting_papers.value)
+    )
+    if besides is not None:
+        query = query.where(Document.id != besides)
+    return bool(await query)

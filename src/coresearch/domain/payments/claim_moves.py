@@ -12,6 +12,7 @@ from coresearch.domain.accounts.schemas import Principal
 from coresearch.domain.accounts.service import actor_of
 from coresearch.domain.accounts.tables import Role
 from coresearch.domain.audit import service as audit
+from coresearch.domain.notifications import events as notices
 from coresearch.domain.payments import claims
 from coresearch.domain.payments import schemas as s
 from coresearch.domain.payments.payment_times import days_to_payment
@@ -65,6 +66,23 @@ async def _move(*, principal: Principal, claim_id: UUID, move: str, values: dict
     return {"before": {"status": row["status"]}, "after": {"status": after["status"]}}
 
 
+async def _told(claim: s.Claim, principal: Principal) -> s.Claim:
+    """Tell the claim's co-researcher about its move (their own amount only); the claim."""
+    await notices.claim_moved(
+        claim_id=claim.id,
+        project_id=claim.project_id,
+        coresearcher_id=claim.coresearcher_id,
+        status=claim.status,
+        period=(claim.period_start, claim.period_end),
+        total_ore=claim.total_ore,
+        expected_on=claim.expected_payment_on,
+        paid_on=claim.paid_on,
+        reason=claim.reject_reason,
+        actor_id=principal.id,
+    )
+    return claim
+
+
 async def attest(*, principal: Principal, claim_id: UUID) -> s.Claim:
     """submitted → attested (a lead of the claim's project)."""
     values = {
@@ -77,7 +95,7 @@ async def attest(*, principal: Principal, claim_id: UUID) -> s.Claim:
         await audit.record(
             actor=actor_of(principal), action="claim.attest", entity="claim", entity_id=claim_id, **change
         )
-        return await claims.load(claim_id)
+        return await _told(await claims.load(claim_id), principal)
 
 
 async def approve(*, principal: Principal, claim_id: UUID) -> s.Claim:
@@ -92,7 +110,7 @@ async def approve(*, principal: Principal, claim_id: UUID) -> s.Claim:
         await audit.record(
             actor=actor_of(principal), action="claim.approve", entity="claim", entity_id=claim_id, **change
         )
-        return await claims.load(claim_id)
+        return await _told(await claims.load(claim_id), principal)
 
 
 async def reject(*, principal: Principal, claim_id: UUID, data: s.ClaimReject) -> s.Claim:
@@ -108,7 +126,7 @@ async def reject(*, principal: Principal, claim_id: UUID, data: s.ClaimReject) -
         await audit.record(
             actor=actor_of(principal), action="claim.reject", entity="claim", entity_id=claim_id, **change
         )
-        return await claims.load(claim_id)
+        return await _told(await claims.load(claim_id), principal)
 
 
 async def mark_paid(*, principal: Principal, claim_id: UUID, data: s.ClaimMarkPaid) -> s.Claim:
@@ -125,4 +143,4 @@ async def mark_paid(*, principal: Principal, claim_id: UUID, data: s.ClaimMarkPa
         await audit.record(
             actor=actor_of(principal), action="claim.mark_paid", entity="claim", entity_id=claim_id, **change
         )
-        return await claims.load(claim_id)
+        return await _told(await claims.load(claim_id), principal)

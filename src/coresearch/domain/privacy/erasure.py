@@ -1,13 +1,14 @@
 """`POST /coresearchers/{id}/erase`: a co-researcher's personal data removed or replaced everywhere.
 
 One transaction: the account is pseudonymised and disabled, tokens and invites deleted, the
-profile and consents deleted, recruitment records and accepted agreement texts pseudonymised,
-every membership ended as a withdrawal ends it, the person's name, e-mail and phone masked in the
-audit log, and the documents that are theirs alone deleted (their objects through the deletion
-outbox, after the commit). What stays (training, past attendance, activities, evaluation
-participation) names only the pseudonymised user id. Payment records (time entries, expenses,
-claims and their lines) are kept, as bookkeeping law requires (docs/security.md): they name the
-pseudonymised id, and the person's name, e-mail and phone are masked in their free text.
+profile, consents, notifications and their preferences deleted, recruitment records and accepted
+agreement texts pseudonymised, every membership ended as a withdrawal ends it, the person's name,
+e-mail and phone masked in the audit log, and the documents that are theirs alone deleted (their
+objects through the deletion outbox, after the commit). What stays (training, past attendance,
+activities, evaluation participation) names only the pseudonymised user id. Payment records (time
+entries, expenses, claims and their lines) are kept, as bookkeeping law requires
+(docs/security.md): they name the pseudonymised id, and the person's name, e-mail and phone are
+masked in their free text.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from coresearch.domain.audit.service import MASK, Actor
 from coresearch.domain.coresearchers.tables import ConsentDecision, Profile
 from coresearch.domain.documents.consistency import delete_after_commit
 from coresearch.domain.documents.tables import Document, DocumentVersion, PendingDeletion, Visibility
+from coresearch.domain.notifications.tables import Notification, NotificationPreference
 from coresearch.domain.payments.tables import Claim, Expense, TimeEntry
 from coresearch.domain.privacy import schemas as s
 from coresearch.domain.privacy.masking import MIN_CHARS, mask_in_audit_log
@@ -210,6 +212,17 @@ async def erase(
         )
         removed["profile"] = len(
             await Profile.delete().where(Profile.user == coresearcher_id).returning(Profile.id)
+        )
+        # Messages name the person and carry their amounts; preferences are theirs alone.
+        removed["notifications"] = len(
+            await Notification.delete()
+            .where(Notification.recipient == coresearcher_id)
+            .returning(Notification.id)
+        )
+        removed["notification_preferences"] = len(
+            await NotificationPreference.delete()
+            .where(NotificationPreference.user == coresearcher_id)
+            .returning(NotificationPreference.id)
         )
         await LoginThrottle.delete().where(LoginThrottle.key == account_key(person["email"]))
         await User.update(

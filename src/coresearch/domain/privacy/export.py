@@ -19,6 +19,7 @@ from coresearch.domain.coresearchers import profiles
 from coresearch.domain.coresearchers.tables import ConsentDecision, Training
 from coresearch.domain.documents.tables import Document
 from coresearch.domain.involvement.tables import ActivityParticipant, EvaluationParticipation
+from coresearch.domain.notifications.tables import Notification, NotificationPreference
 from coresearch.domain.payments.tables import Claim, ClaimLine, Expense, TimeEntry
 from coresearch.domain.privacy import schemas as s
 from coresearch.domain.projects.tables import Membership
@@ -47,6 +48,8 @@ COVERED = {
     "time_entries.coresearcher": "time_entries",
     "expenses.coresearcher": "expenses",
     "claims.coresearcher": "claims",
+    "notifications.recipient": "notifications",
+    "notification_preferences.user": "notification_preferences",
 }
 # Columns that name a user but are not exported, and why. `evaluation_answers` has no user
 # column at all: answers are anonymous by design, so not even the export can link them back.
@@ -287,6 +290,24 @@ async def _sections(user_id: Any, email: str) -> dict[str, list[Any]]:
         ):
             lines[line["claim"]].append(line)
     claims = [{**claim, "lines": lines[claim["id"]]} for claim in claims]
+    notifications = (
+        await Notification.select(
+            Notification.id,
+            Notification.kind,
+            Notification.subject,
+            Notification.body_text,
+            Notification.channel,
+            Notification.status.as_alias("delivery"),
+            Notification.created_at,
+            Notification.sent_at,
+            Notification.read_at,
+        )
+        .where(Notification.recipient == user_id)
+        .order_by(Notification.created_at)
+    )
+    preferences = await NotificationPreference.select(
+        NotificationPreference.language, NotificationPreference.channels, NotificationPreference.updated_at
+    ).where(NotificationPreference.user == user_id)
     entries = (
         await AuditEntry.select(AuditEntry.action, AuditEntry.entity, AuditEntry.occurred_at)
         .where(AuditEntry.actor_id == user_id)
@@ -307,6 +328,8 @@ async def _sections(user_id: Any, email: str) -> dict[str, list[Any]]:
         "expenses": s.rows_to(expenses, s.ExportExpense),
         "claims": s.rows_to(claims, s.ExportClaim),
         "audit": s.rows_to(entries, s.ExportAuditEntry),
+        "notifications": s.rows_to(notifications, s.ExportNotification),
+        "notification_preferences": s.rows_to(preferences, s.ExportNotificationPreferences),
     }
 
 

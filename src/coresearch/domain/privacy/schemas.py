@@ -209,6 +209,28 @@ class ExportAuditEntry(msgspec.Struct):
     occurred_at: datetime
 
 
+class ExportNotification(msgspec.Struct):
+    """A message written to the person (by e-mail, in the portal, or both)."""
+
+    id: UUID
+    kind: str
+    subject: str
+    body_text: str
+    channel: str
+    delivery: str
+    created_at: datetime
+    sent_at: datetime | None
+    read_at: datetime | None
+
+
+class ExportNotificationPreferences(msgspec.Struct):
+    """The person's language and channels for notifications (`channels` as stored, JSON)."""
+
+    language: str
+    channels: str
+    updated_at: datetime
+
+
 class PersonalExport(msgspec.Struct):
     """Everything the service holds about the caller, as of `exported_at`."""
 
@@ -229,6 +251,8 @@ class PersonalExport(msgspec.Struct):
     expenses: list[ExportExpense]
     claims: list[ExportClaim]
     audit: list[ExportAuditEntry]
+    notifications: list[ExportNotification]
+    notification_preferences: list[ExportNotificationPreferences]
 
 
 class ErasureRequest(msgspec.Struct, forbid_unknown_fields=True):

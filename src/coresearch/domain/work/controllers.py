@@ -7,6 +7,7 @@ from uuid import UUID
 from litestar import Controller, get, patch, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
+from litestar.status_codes import HTTP_200_OK
 
 from coresearch.domain.accounts.schemas import AuthedRequest
 from coresearch.domain.payments.benefits import WarningTerms
@@ -117,6 +118,11 @@ class MeetingsController(Controller):
     ) -> s.Meeting:
         """Change a meeting (project staff)."""
         return await meetings.update_meeting(principal=request.user, meeting_id=meeting_id, data=data)
+
+    @post("/meetings/{meeting_id:uuid}/cancel", operation_id="meetings_cancel", status_code=HTTP_200_OK)
+    async def cancel_meeting(self, meeting_id: FromPath[UUID], request: AuthedRequest) -> s.Meeting:
+        """Cancel a meeting (project staff); its members get the cancellation. Again: 409."""
+        return await meetings.cancel_meeting(principal=request.user, meeting_id=meeting_id)
 
     @get("/meetings/{meeting_id:uuid}/attendance", operation_id="meeting_attendance_list")
     async def list_attendance(self, meeting_id: FromPath[UUID], request: AuthedRequest) -> list[s.Attendance]:

@@ -18,6 +18,7 @@ from piccolo.query.functions.aggregate import Count
 from coresearch.domain.accounts.schemas import Principal
 from coresearch.domain.accounts.service import actor_of
 from coresearch.domain.audit import service as audit
+from coresearch.domain.notifications import events as notices
 from coresearch.domain.payments import attendance as payments_attendance
 from coresearch.domain.payments import benefits
 from coresearch.domain.projects.access import STAFF, project_access
@@ -28,7 +29,7 @@ from coresearch.domain.work.tables import Attendance, AttendanceMode, Meeting
 from coresearch.lib.db import transaction
 from coresearch.lib.pagination import Page, check_limit, keyset, page_of
 from coresearch.lib.periods import check_period
-from coresearch.lib.problems import NotFound, Unprocessable
+from coresearch.lib.problems import Conflict, NotFound, Unprocessable
 from coresearch.lib.records import locked, now, one, set_fields
 
 MEETING_FIELDS = ("title", "phase", "starts_at", "ends_at", "location", "break_minutes", "agenda")
@@ -121,6 +122,7 @@ async def create_meeting(*, principal: Principal, project_id: UUID, data: s.Meet
             entity_id=meeting.id,
             after={"project_id": str(project_id), **{name: row[name] for name in MEETING_FIELDS}},
         )
+        await notices.meeting_scheduled(meeting=row, actor_id=principal.id)
     return _to_meeting(row)
 
 
@@ -157,8 +159,12 @@ async def update_meeting(*, principal: Principal, meeting_id: UUID, data: s.Meet
             changes[name] = _utc(changes[name], name)
     async with transaction():
         before = await _meeting_in_reach(principal=principal, meeting_id=meeting_id, allowed=STAFF, lock=True)
+        if before["cancelled_at"] is not None:
+            raise Conflict("The meeting is cancelled")
         merged = {**before, **changes}
         _check_times(merged["starts_at"], merged["ends_at"], merged["break_minutes"])
+        if notices.moves(before, changes):
+            changes["sequence"] = before["sequence"] + 1
         after = await audit.update_audited(
             Meeting,
             before=before,
@@ -175,6 +181,26 @@ async def update_meeting(*, principal: Principal, meeting_id: UUID, data: s.Meet
             )
             for row in present:
                 await _sync_entry(principal=principal, meeting=after, user_id=row["user"], mode=row["mode"])
+        await notices.meeting_changed(before=before, after=after, actor_id=principal.id)
+    return _to_meeting(after)
+
+
+async def cancel_meeting(*, principal: Principal, meeting_id: UUID) -> s.Meeting:
+    """Cancel a meeting (project staff); it stays, marked cancelled, and can no longer change."""
+    async with transaction():
+        before = await _meeting_in_reach(principal=principal, meeting_id=meeting_id, allowed=STAFF, lock=True)
+        if before["cancelled_at"] is not None:
+            raise Conflict("The meeting is already cancelled")
+        after = await audit.update_audited(
+            Meeting,
+            before=before,
+            changes={"cancelled_at": now(), "sequence": before["sequence"] + 1},
+            actor=actor_of(principal),
+            action="meeting.cancel",
+            entity="meeting",
+            fields=("cancelled_at",),
+        )
+        await notices.meeting_cancelled(meeting=after, actor_id=principal.id)
     return _to_meeting(after)
 
 

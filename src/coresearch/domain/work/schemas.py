@@ -85,7 +85,12 @@ class TaskUpdate(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class Meeting(msgspec.Struct):
-    """A meeting as the API shows it; timestamps are in UTC."""
+    """A meeting as the API shows it; timestamps are in UTC.
+
+    `cancelled_at` is set once it is cancelled. `papers_warning_sent_at`: when the project's leads
+    were warned that it had no meeting papers within the agreements' days ahead; `papers_late`:
+    its papers came after that point.
+    """
 
     id: UUID
     project_id: UUID
@@ -99,6 +104,9 @@ class Meeting(msgspec.Struct):
     created_by: UUID | None
     created_at: datetime
     updated_at: datetime
+    cancelled_at: datetime | None = None
+    papers_warning_sent_at: datetime | None = None
+    papers_late: bool = False
 
 
 class MeetingCreate(msgspec.Struct, forbid_unknown_fields=True):

@@ -70,6 +70,14 @@ class Meeting(Table, tablename="meetings"):
     created_by = UUID(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
+    # The calendar side (migration 0023): a cancelled meeting stays, with its time; `sequence`
+    # is the iCalendar SEQUENCE, raised by every move and the cancellation, so calendars update
+    # the one event. The papers-ahead rule: when the leads were warned that the meeting papers
+    # were missing, and whether the papers came after the agreed number of days ahead.
+    cancelled_at = Timestamptz(null=True, default=None)
+    sequence = Integer(default=0)
+    papers_warning_sent_at = Timestamptz(null=True, default=None)
+    papers_late = Boolean(default=False)
 
 
 class Attendance(Table, tablename="meeting_attendance"):

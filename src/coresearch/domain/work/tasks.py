@@ -21,6 +21,7 @@ from piccolo.querystring import QueryString
 from coresearch.domain.accounts.schemas import Principal
 from coresearch.domain.accounts.service import actor_of
 from coresearch.domain.audit import service as audit
+from coresearch.domain.notifications import events as notices
 from coresearch.domain.payments import benefits
 from coresearch.domain.payments.sources import sync_source
 from coresearch.domain.payments.tables import EntrySource
@@ -239,6 +240,7 @@ async def create_task(
             entity_id=task.id,
             after={"project_id": str(project_id), **_audited(row, assignee_ids)},
         )
+        await notices.task_created(task=row, assignee_ids=assignee_ids, actor_id=principal.id)
     return await _saved(
         principal=principal, task=_to_task(row, assignee_ids), given_to=assignee_ids, terms=terms
     )
@@ -366,6 +368,13 @@ async def update_task(
                 assignees=after_assignees,
                 keep_day=before["status"] == TaskStatus.done.value,
             )
+        await notices.task_changed(
+            before=before,
+            after=after,
+            before_assignees=before_assignees,
+            after_assignees=after_assignees,
+            actor_id=principal.id,
+        )
     rescheduled = any(after[name] != before[name] for name in ("estimated_minutes", "due_on"))
     given_to = after_assignees if rescheduled else sorted(set(after_assignees) - set(before_assignees))
     return await _saved(
