@@ -215,7 +215,7 @@ def serving(tmp_path: Path, env: dict[str, str] | None = None) -> Iterator[tuple
 
 def test_serve_on_the_embedded_default_answers_ready_and_shows_docs(tmp_path: Path) -> None:
     with serving(tmp_path) as (base, output):
-        docs = httpx.get(f"{base}/schema", timeout=5)
+        docs = httpx.get(f"{base}/schema", timeout=30)
         assert docs.status_code == 200 and "swagger-ui" in docs.text
         assert (tmp_path / "data" / "coresearch.db").exists()
         assert (tmp_path / "data" / "secrets.env").stat().st_mode & 0o777 == 0o600

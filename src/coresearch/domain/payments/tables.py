@@ -2,7 +2,7 @@
 
 from enum import Enum
 
-from piccolo.columns import UUID, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import UUID, BigInt, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
@@ -85,7 +85,7 @@ class Expense(Table, tablename="expenses"):
     coresearcher = ForeignKey(User, on_delete=OnDelete.cascade, null=False)
     incurred_on = Date()
     kind = Varchar(length=20, choices=ExpenseKind)
-    amount_ore = Integer()
+    amount_ore = BigInt()
     description = Text(default="")
     receipt_document = ForeignKey(Document, on_delete=OnDelete.set_null, null=True, default=None)
     claim_id = UUID(null=True, default=None)
@@ -117,7 +117,7 @@ class Claim(Table, tablename="claims"):
     period_start = Date()
     period_end = Date()
     status = Varchar(length=20, choices=ClaimStatus, default=ClaimStatus.submitted.value)
-    total_ore = Integer()
+    total_ore = BigInt()
     created_by = UUID(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
     attested_by = UUID(null=True, default=None)
@@ -147,7 +147,7 @@ class ClaimLine(Table, tablename="claim_lines"):
     minutes = Integer(null=True, default=None)
     paid_minutes = Integer(null=True, default=None)
     rule = Text(default="")
-    amount_ore = Integer()
+    amount_ore = BigInt()
     phase = Varchar(length=20, choices=Phase, null=True, default=None)
 
 
