@@ -72,8 +72,9 @@ async def create_document(
     try:
         async with transaction():
             moment = now()
-            await Document.insert(
-                Document(
+            row, version = await _insert_first_version(
+                principal=principal,
+                document=Document(
                     id=document_id,
                     project=project_id,
                     title=data.title,
@@ -82,27 +83,10 @@ async def create_document(
                     coresearcher=data.coresearcher_id,
                     meeting=data.meeting_id,
                     agreement=data.agreement_id,
-                    uploaded_by=principal.id,
-                    current_version=1,
-                    created_at=moment,
-                    updated_at=moment,
-                )
-            )
-            version = await insert_version(
-                principal=principal,
-                document_id=document_id,
+                ),
                 version_id=version_id,
-                number=1,
                 received=received,
                 moment=moment,
-            )
-            row = await one(Document.select().where(Document.id == document_id).first())
-            await audit.record(
-                actor=actor_of(principal),
-                action="document.create",
-                entity="document",
-                entity_id=document_id,
-                after=audited(row, version),
             )
             if data.kind == DocumentKind.meeting_papers and data.meeting_id is not None:
                 await meeting_papers.papers_attached(
@@ -116,6 +100,35 @@ async def create_document(
         await discard_objects(store, [received.stored.key])
         raise
     return to_document(row, version)
+
+
+async def _insert_first_version(
+    *, principal: Principal, document: Document, version_id: UUID, received: ReceivedFile, moment: datetime
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Insert a new document (its fields set by the caller) with `received` as version 1, and the
+    audit row, inside the caller's transaction; the stored row and version."""
+    document.uploaded_by = principal.id
+    document.current_version = 1
+    document.created_at = moment
+    document.updated_at = moment
+    await Document.insert(document)
+    version = await insert_version(
+        principal=principal,
+        document_id=document.id,
+        version_id=version_id,
+        number=1,
+        received=received,
+        moment=moment,
+    )
+    row = await one(Document.select().where(Document.id == document.id).first())
+    await audit.record(
+        actor=actor_of(principal),
+        action="document.create",
+        entity="document",
+        entity_id=document.id,
+        after=audited(row, version),
+    )
+    return row, version
 
 
 async def store_generated(
@@ -143,35 +156,18 @@ async def store_generated(
     received = ReceivedFile(fields={}, stored=stored, filename=filename, content_type=content_type)
     try:
         async with transaction():
-            moment = now()
-            await Document.insert(
-                Document(
+            row, version = await _insert_first_version(
+                principal=principal,
+                document=Document(
                     id=document_id,
                     project=project_id,
                     title=title,
                     kind=kind.value,
                     visibility=visibility.value,
-                    uploaded_by=principal.id,
-                    current_version=1,
-                    created_at=moment,
-                    updated_at=moment,
-                )
-            )
-            version = await insert_version(
-                principal=principal,
-                document_id=document_id,
+                ),
                 version_id=version_id,
-                number=1,
                 received=received,
-                moment=moment,
-            )
-            row = await one(Document.select().where(Document.id == document_id).first())
-            await audit.record(
-                actor=actor_of(principal),
-                action="document.create",
-                entity="document",
-                entity_id=document_id,
-                after=audited(row, version),
+                moment=now(),
             )
     except BaseException:
         await discard_objects(store, [stored.key])
