@@ -209,7 +209,9 @@ async def test_linking_removes_the_unclaimed_activity_entry_and_unlinking_makes_
     assert got.json()["meeting_id"] is None
 
 
-async def test_linking_never_touches_a_claimed_activity_entry(client: httpx.AsyncClient, world: World) -> None:
+async def test_linking_never_touches_a_claimed_activity_entry(
+    client: httpx.AsyncClient, world: World
+) -> None:
     await active(client, world, starts_on="2026-01-01", ends_on="2099-12-31")
     lead = world.people["lead"]
     meeting_id = await meeting(client, world)
