@@ -260,10 +260,10 @@ async def _load() -> DemoResult:
     )
     # The agreement first: meeting attendance then records Åse's time, as it would in real use.
     await _add_agreement(lead, project.id, people, today)
-    await _add_meetings(lead, project.id, people, today)
+    meeting_ids = await _add_meetings(lead, project.id, people, today)
     await _add_time_and_training(lead, project.id, people, today)
     await _add_tasks(lead, project.id, people, today)
-    await _add_activities(lead, project.id, people, today)
+    await _add_activities(lead, project.id, people, today, meeting_ids)
     await _add_evaluations(lead, project.id, people, today)
     return DemoResult(created=True, project_id=project.id, project_title=TITLE, accounts=created)
 
@@ -275,7 +275,10 @@ def _oslo() -> tzinfo:
         return timezone(timedelta(hours=1))
 
 
-async def _add_meetings(lead: Principal, project_id: UUID, people: dict[str, Principal], today: date) -> None:
+async def _add_meetings(
+    lead: Principal, project_id: UUID, people: dict[str, Principal], today: date
+) -> dict[str, UUID]:
+    """The meetings with their attendance; returns their ids by title."""
     oslo = _oslo()
     plans: list[tuple[work.MeetingCreate, dict[str, AttendanceMode | None]]] = [
         (
@@ -318,8 +321,10 @@ async def _add_meetings(lead: Principal, project_id: UUID, people: dict[str, Pri
             {"ase": AttendanceMode.in_person, "oystein": None, "siv": AttendanceMode.remote},
         ),
     ]
+    ids: dict[str, UUID] = {}
     for data, attendance in plans:
         meeting = await meetings.create_meeting(principal=lead, project_id=project_id, data=data)
+        ids[meeting.title] = meeting.id
         for key, mode in attendance.items():
             await meetings.put_attendance(
                 principal=lead,
@@ -327,6 +332,7 @@ async def _add_meetings(lead: Principal, project_id: UUID, people: dict[str, Pri
                 user_id=people[key].id,
                 data=work.AttendancePut(attended=mode is not None, mode=mode),
             )
+    return ids
 
 
 async def _add_time_and_training(
@@ -615,10 +621,19 @@ ACTIVITIES: list[tuple[int, tuple[str, ...], _ActivityFields]] = [
 ]
 
 
+# The demo activities that record a demo meeting (the same day, the same thing), by days ago →
+# the meeting's title: the meeting's attendance pays their time, so they make no time entries.
+RECORDS_MEETING = {
+    280: "Oppstartsmøte for forskningsgruppen",
+    30: "Oppsummering etter første intervjurunde",
+}
+
+
 async def _add_activities(
-    lead: Principal, project_id: UUID, people: dict[str, Principal], today: date
+    lead: Principal, project_id: UUID, people: dict[str, Principal], today: date, meeting_ids: dict[str, UUID]
 ) -> None:
     for days_ago, keys, fields in ACTIVITIES:
+        title = RECORDS_MEETING.get(days_ago)
         await activities.create_activity(
             principal=lead,
             project_id=project_id,
@@ -626,6 +641,7 @@ async def _add_activities(
                 **fields,
                 occurred_on=today - timedelta(days=days_ago),
                 participant_ids=[people[key].id for key in keys],
+                meeting_id=None if title is None else meeting_ids[title],
             ),
         )
 

@@ -51,6 +51,7 @@ from coresearch.domain.projects.access import (
     project_access,
 )
 from coresearch.domain.projects.tables import MemberRole, Membership
+from coresearch.domain.work import meetings
 from coresearch.lib.db import current_engine, transaction
 from coresearch.lib.pagination import Page, check_limit, decode_cursor, page_of
 from coresearch.lib.periods import check_period
@@ -67,6 +68,7 @@ ACTIVITY_FIELDS = (
     "hoped_to_influence",
     "what_changed",
     "why_it_matters",
+    "meeting",
 )
 # Involvement is logged after the fact; a day of slack covers time zones and evening entries.
 FUTURE_SLACK = timedelta(days=1)
@@ -78,6 +80,7 @@ def _to_activity(row: dict[str, Any], participants: Participants, with_pending: 
         {
             **row,
             "project_id": row["project"],
+            "meeting_id": row["meeting"],
             "participant_ids": participants.confirmed,
             "pending_participant_ids": participants.pending if with_pending else [],
         },
@@ -166,6 +169,19 @@ async def _checked_participants(
     return wanted
 
 
+async def _check_meeting(*, project_id: UUID, meeting_id: UUID | None) -> None:
+    """422 unless the meeting an activity records is one of the project's, not cancelled."""
+    if meeting_id is not None and not await meetings.is_open_meeting_of(
+        project_id=project_id, meeting_id=meeting_id
+    ):
+        raise Unprocessable(
+            "An activity can only record a meeting of its own project",
+            errors=[
+                {"field": "meeting_id", "message": "must be a meeting of this project that was not cancelled"}
+            ],
+        )
+
+
 async def _activity_in_reach(
     *,
     principal: Principal,
@@ -207,6 +223,7 @@ async def create_activity(*, principal: Principal, project_id: UUID, data: s.Act
             errors=[{"field": "participant_ids", "message": "must include your own user id"}],
         )
     async with transaction():
+        await _check_meeting(project_id=project_id, meeting_id=data.meeting_id)
         participant_ids = await _checked_participants(
             project_id=project_id, participant_ids=data.participant_ids
         )
@@ -222,6 +239,7 @@ async def create_activity(*, principal: Principal, project_id: UUID, data: s.Act
             hoped_to_influence=data.hoped_to_influence,
             what_changed=data.what_changed,
             why_it_matters=data.why_it_matters,
+            meeting=data.meeting_id,
             created_by=principal.id,
             created_at=moment,
             updated_at=moment,
@@ -261,15 +279,19 @@ async def _sync_entries(
 ) -> None:
     """Keep the time entries of the activity's confirmed participants in step (inside the caller's
     transaction): its minutes on its day; the payments area creates them only for co-researchers
-    with an active agreement that day."""
+    with an active agreement that day. An activity that records a meeting has none: the meeting's
+    attendance pays the time, and its unclaimed entries go (claimed ones stay)."""
+    people = (
+        {}
+        if activity["meeting"] is not None
+        else {user_id: (activity["occurred_on"], activity["minutes"]) for user_id in participants.confirmed}
+    )
     await sync_source(
         actor=actor_of(principal),
         project_id=activity["project"],
         source=EntrySource.activity,
         record_id=activity["id"],
-        people={
-            user_id: (activity["occurred_on"], activity["minutes"]) for user_id in participants.confirmed
-        },
+        people=people,
         description=activity["summary"],
     )
 
@@ -330,6 +352,9 @@ async def update_activity(*, principal: Principal, activity_id: UUID, data: s.Ac
         before, _ = await _activity_in_reach(
             principal=principal, activity_id=activity_id, allowed=LEAD_ONLY, lock=True
         )
+        if "meeting_id" in changes:
+            changes["meeting"] = changes.pop("meeting_id")
+            await _check_meeting(project_id=before["project"], meeting_id=changes["meeting"])
         before_participants = (await participants_of([activity_id])).get(activity_id, NOBODY)
         after_participants = before_participants
         if "participant_ids" in changes:

@@ -11,7 +11,7 @@ descending, and walks an index in that order so it stops at the limit, whatever 
 _PAGE = """
 SELECT a.id, a.project AS project_id, a.phase, a.kind, a.occurred_on, a.level, a.minutes, a.summary,
        a.hoped_to_influence, a.what_changed, a.why_it_matters, a.created_by, a.created_at,
-       a.updated_at, {participants} AS participant_ids
+       a.updated_at, a.meeting AS meeting_id, {participants} AS participant_ids
 FROM {source} WHERE {{}} ORDER BY {order} LIMIT {{}}
 """
 _PARTICIPANTS = (

@@ -26,7 +26,9 @@ Title = Annotated[SingleLine, msgspec.Meta(min_length=1, max_length=200)]
 class Activity(msgspec.Struct):
     """One logged contribution as the API shows it; `participant_ids` (sorted) are the confirmed
     participants. `pending_participant_ids` are people a co-researcher named who wait for project
-    staff to confirm them; they are shown to staff and to whoever logged the activity."""
+    staff to confirm them; they are shown to staff and to whoever logged the activity.
+    `meeting_id` is the meeting of the project the activity records, if any: its attendance then
+    pays the time, and the activity makes no time entries."""
 
     id: UUID
     project_id: UUID
@@ -43,6 +45,7 @@ class Activity(msgspec.Struct):
     created_by: UUID | None
     created_at: datetime
     updated_at: datetime
+    meeting_id: UUID | None
     pending_participant_ids: list[UUID] = []
 
 
@@ -50,7 +53,9 @@ class ActivityCreate(msgspec.Struct, forbid_unknown_fields=True):
     """Log a contribution; participants must be members of the project (duplicates are ignored).
 
     A co-researcher may log only activities they took part in: their own id must be listed, and
-    anyone else they list is pending until project staff confirm them.
+    anyone else they list is pending until project staff confirm them. `meeting_id` names the
+    meeting of the project the activity records (not a cancelled one); such an activity makes no
+    time entries, as the meeting's attendance pays the time.
     """
 
     phase: Phase
@@ -63,11 +68,14 @@ class ActivityCreate(msgspec.Struct, forbid_unknown_fields=True):
     hoped_to_influence: LongText = ""
     what_changed: LongText = ""
     why_it_matters: LongText = ""
+    meeting_id: UUID | None = None
 
 
 class ActivityUpdate(msgspec.Struct, forbid_unknown_fields=True):
     """Change a logged contribution (lead); omitted fields stay as they are. `participant_ids`
-    replaces the participants, pending ones included, and confirms everyone it lists."""
+    replaces the participants, pending ones included, and confirms everyone it lists. Setting
+    `meeting_id` removes the activity's unclaimed time entries; null unlinks it and makes them
+    again (claimed entries are never touched)."""
 
     phase: Phase | msgspec.UnsetType = msgspec.UNSET
     kind: ActivityKind | msgspec.UnsetType = msgspec.UNSET
@@ -79,6 +87,7 @@ class ActivityUpdate(msgspec.Struct, forbid_unknown_fields=True):
     hoped_to_influence: LongText | msgspec.UnsetType = msgspec.UNSET
     what_changed: LongText | msgspec.UnsetType = msgspec.UNSET
     why_it_matters: LongText | msgspec.UnsetType = msgspec.UNSET
+    meeting_id: UUID | None | msgspec.UnsetType = msgspec.UNSET
 
 
 class ImpactEntry(msgspec.Struct):

@@ -10,6 +10,7 @@ from piccolo.table import Table
 
 from coresearch.domain.accounts.tables import User
 from coresearch.domain.projects.tables import Level, Phase, Project
+from coresearch.domain.work.tables import Meeting
 
 
 class ActivityKind(str, Enum):
@@ -38,6 +39,9 @@ class Activity(Table, tablename="activities"):
     hoped_to_influence = Text(default="")
     what_changed = Text(default="")
     why_it_matters = Text(default="")
+    # The meeting the activity records (0027): its attendance pays the time, so the activity
+    # makes no time entries of its own.
+    meeting = ForeignKey(Meeting, on_delete=OnDelete.set_null, null=True, default=None)
     created_by = UUID(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())

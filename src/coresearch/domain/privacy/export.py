@@ -197,6 +197,7 @@ async def _sections(user_id: Any, email: str) -> dict[str, list[Any]]:
             ActivityParticipant.activity.minutes.as_alias("minutes"),
             ActivityParticipant.activity.summary.as_alias("summary"),
             ActivityParticipant.confirmed,
+            ActivityParticipant.activity.meeting.as_alias("meeting_id"),
         )
         .where(ActivityParticipant.user == user_id)
         .order_by(ActivityParticipant.activity.occurred_on)

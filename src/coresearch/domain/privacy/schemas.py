@@ -158,7 +158,8 @@ class ExportAttendance(msgspec.Struct):
 
 
 class ExportActivity(msgspec.Struct):
-    """An activity the person takes part in (confirmed, or pending their confirmation)."""
+    """An activity the person takes part in (confirmed, or pending their confirmation);
+    `meeting_id` is the meeting it records, whose attendance pays the time, if any."""
 
     activity_id: UUID
     project_id: UUID
@@ -167,6 +168,7 @@ class ExportActivity(msgspec.Struct):
     minutes: int
     summary: str
     confirmed: bool
+    meeting_id: UUID | None
 
 
 class ExportEvaluation(msgspec.Struct):

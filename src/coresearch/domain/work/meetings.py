@@ -131,6 +131,14 @@ async def get_meeting(*, principal: Principal, meeting_id: UUID) -> s.Meeting:
     return _to_meeting(await _meeting_in_reach(principal=principal, meeting_id=meeting_id))
 
 
+async def is_open_meeting_of(*, project_id: UUID, meeting_id: UUID) -> bool:
+    """Whether the meeting is one of the project's and not cancelled (the involvement area links
+    an activity to the meeting it records; the caller has checked access to the project)."""
+    return await Meeting.exists().where(
+        (Meeting.id == meeting_id) & (Meeting.project == project_id) & Meeting.cancelled_at.is_null()
+    )
+
+
 async def list_meetings(
     *, principal: Principal, project_id: UUID, filters: s.MeetingFilters
 ) -> Page[s.Meeting]:
