@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 from uuid import UUID
 
 from litestar import Controller, get, post
@@ -25,7 +24,7 @@ from coresearch.lib.crypto import keyring_for
 from coresearch.lib.pagination import MAX_LIMIT
 from coresearch.lib.problems import NotFound
 from coresearch.lib.records import now, today
-from coresearch.lib.storage import DocumentStore, ObjectReader, attachment_disposition
+from coresearch.lib.storage import DocumentStore, attachment_disposition, released_chunks
 from coresearch.portal import views
 from coresearch.portal.forms import form_of
 from coresearch.portal.session import PORTAL_PATH
@@ -35,12 +34,6 @@ from coresearch.settings import Settings
 Store = NamedDependency[SkipValidation[DocumentStore]]
 # Benefit periods shown on the payments page: about the last half year.
 BENEFIT_HISTORY_DAYS = 182
-
-
-async def _chunks(reader: ObjectReader) -> Any:
-    async with reader:
-        async for chunk in reader:
-            yield chunk
 
 
 async def _warning(viewer: Viewer, settings: Settings) -> payment_schemas.BenefitWarning | None:
@@ -168,7 +161,7 @@ class WorkPages(Controller):
         found = await versions.find_version(principal=viewer, document_id=document_id)
         reader = await versions.open_content(store=store, version=found)
         return Stream(
-            _chunks(reader),
+            released_chunks(reader),
             media_type=found.content_type,
             headers={
                 "Content-Type": found.content_type,

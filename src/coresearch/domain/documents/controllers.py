@@ -17,7 +17,7 @@ from coresearch.domain.documents import schemas as s
 from coresearch.domain.documents.openapi import ContentOperation, UploadOperation, VersionOperation
 from coresearch.domain.documents.upload import FormUpload
 from coresearch.lib.pagination import Page, provide_filters
-from coresearch.lib.storage import DocumentStore, ObjectReader, attachment_disposition
+from coresearch.lib.storage import DocumentStore, attachment_disposition, released_chunks
 from coresearch.settings import Settings
 
 VersionNumber = Annotated[int | None, QueryParameter(ge=1)]
@@ -41,13 +41,6 @@ def _etag_matches(if_none_match: str | None, etag: str) -> bool:
         return False
     candidates = [candidate.strip() for candidate in if_none_match.split(",")]
     return any(candidate == "*" or candidate.removeprefix("W/") == etag for candidate in candidates)
-
-
-async def _chunks(reader: ObjectReader) -> Any:
-    """The reader's chunks; the object is released however the response ends."""
-    async with reader:
-        async for chunk in reader:
-            yield chunk
 
 
 class DocumentsController(Controller):
@@ -131,7 +124,7 @@ class DocumentsController(Controller):
                 return Redirect(path=url, status_code=307, headers={"Cache-Control": "no-store"})
         reader = await versions.open_content(store=store, version=found)
         return Stream(
-            _chunks(reader),
+            released_chunks(reader),
             media_type=found.content_type,
             headers={
                 **headers,

@@ -17,6 +17,7 @@ from coresearch.lib.storage.base import (
     StorageUnavailable,
     StoredObject,
     attachment_disposition,
+    released_chunks,
     validate_key,
 )
 from coresearch.lib.storage.local import LocalDocumentStore
@@ -38,6 +39,7 @@ __all__ = [
     "StoredObject",
     "attachment_disposition",
     "build_document_store",
+    "released_chunks",
     "validate_key",
 ]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncIterable, Awaitable, Callable
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Protocol, Self
 from urllib.parse import quote
@@ -140,6 +140,14 @@ class ObjectReader:
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
+
+
+async def released_chunks(reader: ObjectReader) -> AsyncIterator[bytes]:
+    """The reader's chunks for a streamed response: the object is released however the response
+    ends (read to the end, failed, or the client gone)."""
+    async with reader:
+        async for chunk in reader:
+            yield chunk
 
 
 class DocumentStore(Protocol):
